@@ -1,0 +1,120 @@
+"""The command line: parses arguments, calls the library, prints results. No logic a library user would need."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sourced fact base in; policy brief and deck out.")
+T = TypeVar("T")
+
+FactsOpt = Annotated[Path | None, typer.Option("--facts", help="Fact base folder (default: the built-in seeds/).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known by this date (YYYY[-MM[-DD]]).")]
+
+
+def _run(job: Callable[[], T]) -> T:
+    """Run a command body: user errors become one line each and exit 1; bugs are logged, never shown raw."""
+    from briefkit.errors import BriefkitError
+
+    try:
+        return job()
+    except BriefkitError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted; previous outputs are untouched", err=True)
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception:
+        log = Path(tempfile.gettempdir()) / f"briefkit-crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        typer.echo(f"briefkit: internal error (a bug); please report it with the log {log}", err=True)
+        raise typer.Exit(3) from None
+
+
+def _facts_dir(facts: Path | None) -> Path:
+    from briefkit.paths import builtin_seeds
+
+    return facts if facts is not None else builtin_seeds()
+
+
+def _as_of(text: str | None):
+    from briefkit.errors import UsageError
+    from briefkit.factbase import PartialDate
+
+    if text is None:
+        return None
+    try:
+        return PartialDate.parse(text)
+    except ValueError as exc:
+        raise UsageError.at("--as-of", str(exc)) from None
+
+
+@app.command()
+def check(facts: FactsOpt = None) -> None:
+    """Validate a fact base; print every problem as path:line: message."""
+
+    def job() -> None:
+        from briefkit.factbase import load_factbase
+
+        fb = load_factbase(_facts_dir(facts))
+        typer.echo(
+            f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts, {len(fb.conflicts)} conflicts, "
+            f"{len(fb.datasets)} datasets"
+        )
+
+    _run(job)
+
+
+class FactsFormat(str, Enum):
+    json = "json"
+    table = "table"
+
+
+@app.command("facts")
+def facts_cmd(
+    facts: FactsOpt = None,
+    as_of: AsOfOpt = None,
+    format: Annotated[FactsFormat, typer.Option("--format", help="json or table")] = FactsFormat.table,
+) -> None:
+    """Print the fact base (optionally as of a date) as JSON or a readable table."""
+
+    def job() -> None:
+        from briefkit.factbase import load_factbase
+
+        fb = load_factbase(_facts_dir(facts)).select(_as_of(as_of))
+        if format is FactsFormat.json:
+            import json
+
+            sys.stdout.write(json.dumps(fb.to_json(), ensure_ascii=False, indent=2) + "\n")
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{fb.info.subject}: {len(fb.facts)} facts", show_lines=False)
+        for col in ("id", "date", "topic", "statement", "sources"):
+            table.add_column(col, overflow="fold")
+        for f in fb.facts.values():
+            table.add_row(f.id, f.date, f.topic, f.statement, ", ".join(f.source_ids))
+        Console().print(table)
+
+    _run(job)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
