@@ -112,6 +112,93 @@ def facts_cmd(
     _run(job)
 
 
+OutOpt = Annotated[Path, typer.Option("--out", help="Output folder; each audience gets OUT/<audience>/.")]
+
+
+@app.command("build")
+def build_cmd(
+    facts: FactsOpt = None,
+    audience: Annotated[str, typer.Option("--audience", help="Audience profile name, several comma-separated, or all.")]
+    = "analyst",
+    theme: Annotated[Path | None, typer.Option("--theme", help="Theme folder overriding the built-in theme.")] = None,
+    meeting: Annotated[Path | None, typer.Option("--meeting", help="Meeting YAML: shapes the brief.")] = None,
+    as_of: AsOfOpt = None,
+    format: Annotated[str, typer.Option("--format", help="Formats to write, comma-separated.")] = "docx,pdf,pptx",
+    out: OutOpt = Path("build"),
+    to: Annotated[list[str] | None, typer.Option("--to", help="Recipient of the draft email (repeatable).")] = None,
+    sender: Annotated[str | None, typer.Option("--from", help="Sender of the draft email.")] = None,
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", help="Size budget per file.")] = 5.0,
+    max_email_mb: Annotated[float, typer.Option("--max-email-mb", help="Size budget of the email.")] = 10.0,
+    no_limits: Annotated[bool, typer.Option("--no-limits", help="Do not fail on the audience's length limits.")]
+    = False,
+    timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", help="Processes for several audiences (0 = one per core).")] = 0,
+) -> None:
+    """Build the brief (DOCX, PDF), the deck (PPTX), a draft email and a manifest for each audience."""
+
+    def job() -> None:
+        import time
+
+        from briefkit.build import BuildOptions, build
+        from briefkit.summary import print_summary
+
+        options = BuildOptions(
+            facts=_facts_dir(facts),
+            out=out,
+            audiences=tuple(a.strip() for a in audience.split(",") if a.strip()) or ("analyst",),
+            theme=theme,
+            meeting=meeting,
+            as_of=_as_of(as_of),
+            formats=tuple(f.strip().lower() for f in format.split(",") if f.strip()),
+            email_to=tuple(to) if to else None,
+            email_from=sender,
+            max_file_mb=max_file_mb,
+            max_email_mb=max_email_mb,
+            check_limits=not no_limits,
+            jobs=jobs,
+        )
+        start = time.perf_counter()
+        results = build(options, progress=lambda msg: typer.echo(msg, err=True))
+        print_summary(results, time.perf_counter() - start, timings)
+
+    _run(job)
+
+
+@app.command("audiences")
+def audiences_cmd(
+    theme: Annotated[Path | None, typer.Option("--theme", help="Theme folder with its own audiences/.")] = None,
+) -> None:
+    """List the audience profiles with a one-line description."""
+
+    def job() -> None:
+        from briefkit.audience import load_audience
+        from briefkit.build import available_audiences
+
+        for name, path in available_audiences(theme).items():
+            a = load_audience(path)
+            typer.echo(f"{name:<12} {a.description}")
+
+    _run(job)
+
+
+theme_app = typer.Typer(help="Work with themes.", no_args_is_help=True)
+app.add_typer(theme_app, name="theme")
+
+
+@theme_app.command("export")
+def theme_export(dest: Annotated[Path, typer.Argument(help="Folder to write the built-in theme into.")]) -> None:
+    """Write the built-in theme (templates, CSS, reference.docx, master.pptx, theme.yaml) to DEST to edit."""
+
+    def job() -> None:
+        from briefkit.theme.export import export_theme
+
+        written = export_theme(dest)
+        for path in written:
+            typer.echo(str(path))
+
+    _run(job)
+
+
 def main() -> None:
     app()
 

@@ -33,12 +33,14 @@ class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.origins = Origins()
+        self.unreadable = False  # a file did not parse: cross-file checks would only echo that
 
     def read(self, path: Path) -> Any:
         try:
             return load_yaml(path)
         except BriefkitError as exc:
             self.problems.extend(exc.problems)
+            self.unreadable = True
             return None
 
     def model(self, cls: type[M], data: Any, path: Path, loc: tuple[Any, ...] = ()) -> M | None:
@@ -150,7 +152,7 @@ def load_factbase(root: Path) -> FactBase:
         if isinstance(data, LMap):
             c.origins.add("analysis", "analysis", an_path, data, c.problems)
 
-    if info is not None:
+    if info is not None and not c.unreadable:
         # Cross-file rules run even when analysis.yaml is missing or broken, so one run reports everything.
         checked = analysis or Analysis.model_construct(
             title="", bottom_line=[], judgments=[], talking_points=[], indicators=[], section_leads={}

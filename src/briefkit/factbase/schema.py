@@ -195,6 +195,7 @@ class Point(Strict):
 class Analysis(Strict):
     title: str = Field(min_length=1)
     subtitle: str | None = None
+    keywords: list[str] = []
     bottom_line: list[Point] = Field(min_length=1)
     judgments: list[Point] = Field(min_length=1)
     talking_points: list[Point] = []

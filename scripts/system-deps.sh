@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Debian packages briefkit needs: Pango for WeasyPrint (PDF), the open fonts the outputs use, poppler for tests.
+# Installs them when run as root; otherwise says in one line how to.
+set -euo pipefail
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation poppler-utils"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  echo "installing system packages:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fc-cache -f >/dev/null 2>&1 || true
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+  echo "briefkit needs system packages; install them with: sudo apt-get install$missing" >&2
+  exit 1
+fi

@@ -1,0 +1,81 @@
+"""Bar charts, vertical (`bar`) and horizontal (`barh`): one bar per category, side by side for several series,
+each labelled with its figure and the source's qualifier."""
+
+from __future__ import annotations
+
+import textwrap
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from briefkit.charts import style
+from briefkit.charts.data import Plot
+from briefkit.theme.model import Theme
+
+GROUP = 0.72  # share of a category's slot the bars fill
+NAME_WIDTH = 28  # characters per line of a category name beside horizontal bars
+
+
+def draw_bar(plot: Plot, theme: Theme) -> Figure:
+    """Vertical bars: for years and short category names."""
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    room = _slot_points(plot, style.WIDTH * 72 - 60)
+    _bars(ax, plot, theme, horizontal=False, room=room)
+    two_lines = any("\n" in label for label in _all_labels(plot, room))
+    style.value_axis(ax, plot.measure, plot.top, headroom=0.24 if two_lines else 0.14)
+    style.category_axis(ax, plot.categories, plot.years)
+    style.legend(fig, ax, len(plot.series))
+    return fig
+
+
+def draw_barh(plot: Plot, theme: Theme) -> Figure:
+    """Horizontal bars: for long category names (exercises, facilities), read top to bottom in record order."""
+    rows = len(plot.categories) * max(1, len(plot.series) // 2 + 1) if len(plot.series) > 1 else len(plot.categories)
+    fig = style.new_figure(style.figure_height_for_rows(rows, legend_rows=int(len(plot.series) > 1)))
+    ax = fig.add_subplot()
+    _bars(ax, plot, theme, horizontal=True, room=1e9)
+    names = tuple(textwrap.fill(c, NAME_WIDTH) for c in plot.categories)
+    widest = max((style.text_width(label) for label in _all_labels(plot, 1e9)), default=0.0)
+    plot_width = style.WIDTH * 72 - style.text_width(max(names, key=len, default=""), style.TICK_PT) - 30
+    style.value_axis(ax, plot.measure, plot.top, horizontal=True, headroom=max(0.1, (widest + 8) / plot_width))
+    style.category_axis(ax, names, plot.years, horizontal=True)
+    style.legend(fig, ax, len(plot.series))
+    return fig
+
+
+def _bars(ax: Axes, plot: Plot, theme: Theme, horizontal: bool, room: float) -> None:
+    count = len(plot.series)
+    width = GROUP / count
+    fills = style.series_fills(theme, plot.series)
+    for i, (name, row) in enumerate(zip(plot.series, plot.amounts, strict=True)):
+        offset = (i - (count - 1) / 2) * width
+        positions = [c + offset for c in range(len(plot.categories))]
+        values = [a.value or 0 for a in row]
+        draw = ax.barh if horizontal else ax.bar
+        bars = draw(positions, values, width * 0.92, label=name, color=fills[i], linewidth=0)
+        labels = [style.bar_label(a, plot.measure, plot.top, room) for a in row]
+        ax.bar_label(bars, labels=labels, padding=3, fontsize=style.DATA_LABEL_PT, color=theme.colours.text,
+                     linespacing=1.0)
+        _mark_missing(ax, positions, [a.value is None for a in row], theme, horizontal)
+
+
+def _mark_missing(ax: Axes, positions: list[float], missing: list[bool], theme: Theme, horizontal: bool) -> None:
+    """'no figure' where the source gives none, so a missing bar never reads as zero."""
+    for position, absent in zip(positions, missing, strict=True):
+        if not absent:
+            continue
+        xy = (0, position) if horizontal else (position, 0)
+        offset = (4, 0) if horizontal else (0, 3)
+        ax.annotate("no figure", xy, xytext=offset, textcoords="offset points", fontsize=style.DATA_LABEL_PT,
+                    color=theme.colours.muted, ha="left" if horizontal else "center",
+                    va="center" if horizontal else "bottom", style="italic")
+
+
+def _slot_points(plot: Plot, axes_width: float) -> float:
+    """The width in points a vertical bar's label may take before it would touch its neighbour's."""
+    return axes_width / max(1, len(plot.categories)) / len(plot.series) - 2
+
+
+def _all_labels(plot: Plot, room: float) -> list[str]:
+    return [style.bar_label(a, plot.measure, plot.top, room) for row in plot.amounts for a in row]

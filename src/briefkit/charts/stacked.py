@@ -1,0 +1,52 @@
+"""Stacked bars: one bar per category made of its series, the total written above each bar and a segment's own
+figure inside it where it fits."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from briefkit.charts import style
+from briefkit.charts.colours import text_on
+from briefkit.charts.data import Amount, Plot
+from briefkit.theme.model import Theme
+
+WIDTH = 0.66  # share of a category's slot the bar fills
+MIN_SEGMENT = 0.075  # a segment shorter than this share of the axis carries no label of its own
+
+
+def draw_stacked(plot: Plot, theme: Theme) -> Figure:
+    """Stacked vertical bars; the legend lists the series in the order they stack, bottom first."""
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    fills = style.series_fills(theme, plot.series)
+    base = [0.0] * len(plot.categories)
+    positions = list(range(len(plot.categories)))
+    room = (style.WIDTH * 72 - 60) / max(1, len(plot.categories)) - 2
+    top = plot.top
+    for name, row, fill in zip(plot.series, plot.amounts, fills, strict=True):
+        values = [a.value or 0 for a in row]
+        bars = ax.bar(positions, values, WIDTH, bottom=base, label=name, color=fill, edgecolor="white",
+                      linewidth=0.6)
+        labels = [_segment_label(a, plot, top, room) for a in row]
+        ax.bar_label(bars, labels=labels, label_type="center", fontsize=style.DATA_LABEL_PT,
+                     color=text_on(fill, theme.colours.text))
+        base = [b + v for b, v in zip(base, values, strict=True)]
+    totals = plot.totals()
+    for x, (total, height) in enumerate(zip(totals, base, strict=True)):
+        text = style.bar_label(total, plot.measure, top, room) if len(plot.categories) <= 30 else ""
+        if text:
+            ax.annotate(text, (x, height), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=style.DATA_LABEL_PT, color=theme.colours.text, linespacing=1.0)
+    two_lines = any("\n" in style.bar_label(t, plot.measure, top, room) for t in totals)
+    style.value_axis(ax, plot.measure, top, headroom=0.24 if two_lines else 0.14)
+    style.category_axis(ax, plot.categories, plot.years)
+    style.legend(fig, ax, len(plot.series))
+    return fig
+
+
+def _segment_label(amount: Amount, plot: Plot, top: float, room: float) -> str:
+    """A segment's figure, only where the segment is tall enough to hold it and there is more than one series."""
+    if len(plot.series) < 2 or not amount.value or top <= 0 or amount.value / top < MIN_SEGMENT:
+        return ""
+    text = style.bar_label(amount, plot.measure, top, room)
+    return text if "\n" not in text and style.text_width(text) <= room * WIDTH else ""

@@ -1,0 +1,59 @@
+"""How numbers, money, qualifiers and dates are written in every output: one place, so formats agree."""
+
+from __future__ import annotations
+
+from briefkit.factbase.dates import PartialDate
+
+QUALIFIER_WORDS = {
+    "exact": "",
+    "approximately": "about",
+    "about": "about",
+    "over": "over",
+    "more-than": "more than",
+    "at-least": "at least",
+    "almost": "almost",
+    "nearly": "nearly",
+    "up-to": "up to",
+    "fewer-than": "fewer than",
+}
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def number(value: float) -> str:
+    """12000 -> '12,000'; 7.62 -> '7.62'."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def money(value: float, currency: str = "USD") -> str:
+    """21000000 -> '$21 million'; 479000 -> '$479,000'; 8500000 -> '$8.5 million'."""
+    sign = _CURRENCY_SIGNS.get(currency, "")
+    suffix = "" if sign else f" {currency}"
+    if abs(value) >= 1_000_000:
+        amount = f"{number(value / 1_000_000)} million"
+    else:
+        amount = number(value)
+    return f"{sign}{amount}{suffix}"
+
+
+def qualified(text: str, qualifier: str = "exact") -> str:
+    word = QUALIFIER_WORDS.get(qualifier, "")
+    return f"{word} {text}" if word else text
+
+
+def cell(value: float, kind: str, qualifier: str = "exact", currency: str | None = None) -> str:
+    """A dataset cell as printed in a table: the number in its kind's form, with the source's qualifier."""
+    if kind == "money":
+        text = money(value, currency or "USD")
+    elif kind == "percent":
+        text = f"{number(value)}%"
+    elif kind == "year":
+        text = str(int(value))
+    else:
+        text = number(value)
+    return qualified(text, qualifier)
+
+
+def human_date(iso: str) -> str:
+    return PartialDate.parse(iso).human()
