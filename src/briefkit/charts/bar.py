@@ -23,24 +23,29 @@ def draw_bar(plot: Plot, theme: Theme) -> Figure:
     room = _slot_points(plot, style.WIDTH * 72 - 60)
     _bars(ax, plot, theme, horizontal=False, room=room)
     two_lines = any("\n" in label for label in _all_labels(plot, room))
-    style.value_axis(ax, plot.measure, plot.top, headroom=0.24 if two_lines else 0.14)
+    style.value_axis(ax, plot.measure, (plot.bottom, plot.top), headroom=0.24 if two_lines else 0.14)
     style.category_axis(ax, plot.categories, plot.years)
     style.legend(fig, ax, len(plot.series))
+    if not plot.categories:
+        style.mark_empty(ax, theme.colours.muted)
     return fig
 
 
 def draw_barh(plot: Plot, theme: Theme) -> Figure:
     """Horizontal bars: for long category names (exercises, facilities), read top to bottom in record order."""
-    rows = len(plot.categories) * max(1, len(plot.series) // 2 + 1) if len(plot.series) > 1 else len(plot.categories)
+    rows = len(plot.categories) * (1 + 0.4 * (len(plot.series) - 1))
     fig = style.new_figure(style.figure_height_for_rows(rows, legend_rows=int(len(plot.series) > 1)))
     ax = fig.add_subplot()
     _bars(ax, plot, theme, horizontal=True, room=1e9)
     names = tuple(textwrap.fill(c, NAME_WIDTH) for c in plot.categories)
     widest = max((style.text_width(label) for label in _all_labels(plot, 1e9)), default=0.0)
     plot_width = style.WIDTH * 72 - style.text_width(max(names, key=len, default=""), style.TICK_PT) - 30
-    style.value_axis(ax, plot.measure, plot.top, horizontal=True, headroom=max(0.1, (widest + 8) / plot_width))
+    headroom = max(0.1, (widest + 8) / plot_width)  # the longest bar's label must fit beside it
+    style.value_axis(ax, plot.measure, (plot.bottom, plot.top), horizontal=True, headroom=headroom)
     style.category_axis(ax, names, plot.years, horizontal=True)
     style.legend(fig, ax, len(plot.series))
+    if not plot.categories:
+        style.mark_empty(ax, theme.colours.muted)
     return fig
 
 
@@ -54,10 +59,13 @@ def _bars(ax: Axes, plot: Plot, theme: Theme, horizontal: bool, room: float) -> 
         values = [a.value or 0 for a in row]
         draw = ax.barh if horizontal else ax.bar
         bars = draw(positions, values, width * 0.92, label=name, color=fills[i], linewidth=0)
-        labels = [style.bar_label(a, plot.measure, plot.top, room) for a in row]
+        labels = [style.bar_label(a, plot.measure, room) for a in row]
+        if count > 1 and max(map(style.text_width, labels), default=0) > room * 1.25:
+            labels = [""] * len(labels)  # side-by-side labels would overlap: the axis must do
         ax.bar_label(bars, labels=labels, padding=3, fontsize=style.DATA_LABEL_PT, color=theme.colours.text,
                      linespacing=1.0)
-        _mark_missing(ax, positions, [a.value is None for a in row], theme, horizontal)
+        if count == 1:  # with several series a gap only means no record of that series there
+            _mark_missing(ax, positions, [a.value is None for a in row], theme, horizontal)
 
 
 def _mark_missing(ax: Axes, positions: list[float], missing: list[bool], theme: Theme, horizontal: bool) -> None:
@@ -78,4 +86,4 @@ def _slot_points(plot: Plot, axes_width: float) -> float:
 
 
 def _all_labels(plot: Plot, room: float) -> list[str]:
-    return [style.bar_label(a, plot.measure, plot.top, room) for row in plot.amounts for a in row]
+    return [style.bar_label(a, plot.measure, room) for row in plot.amounts for a in row]

@@ -17,17 +17,32 @@ Lab = tuple[float, float, float]
 
 def series_colours(palette: tuple[str, ...], count: int) -> list[str]:
     """`count` colours from `palette`: the first is the palette's first (the house colour); each next one is the
-    colour that stays most distinct from those already taken for normal, protan, deutan and tritan vision.
+    colour that stays most distinct from those already taken (above all from the one before it) for normal,
+    protan, deutan and tritan vision; greys come last.
     A theme's palette order is then only a preference, never a trap (red next to green)."""
     if count <= 0 or not palette:
         return []
     chosen = [palette[0]]
-    left = list(dict.fromkeys(palette[1:]))
-    while len(chosen) < count and left:
-        best = max(left, key=lambda c: min(_difference(c, taken) for taken in chosen))
+    left = [c for c in dict.fromkeys(palette[1:]) if not is_grey(c)]
+    greys = [c for c in dict.fromkeys(palette[1:]) if is_grey(c)]  # kept for "Other" and for last resort
+    while len(chosen) < count and (left or greys):
+        pool = left or greys
+        best = max(pool, key=lambda c: _score(c, chosen))
         chosen.append(best)
-        left.remove(best)
+        pool.remove(best)
     return [chosen[i % len(chosen)] for i in range(count)]
+
+
+def _score(colour: str, chosen: list[str]) -> float:
+    """How distinct `colour` is from those taken; from the last one taken it must differ twice as much, since
+    neighbours in the order touch in stacked bars and sit side by side in legends."""
+    return min(min(_difference(colour, c) for c in chosen), _difference(colour, chosen[-1]) / 2)
+
+
+def is_grey(colour: str) -> bool:
+    """A colour without hue (chroma under 0.03 in OKLab): a theme's neutral, not a series colour."""
+    _, a, b = _views(colour)[0]
+    return (a * a + b * b) ** 0.5 < 0.03
 
 
 def text_on(fill: str, dark: str, light: str = "#FFFFFF") -> str:

@@ -81,12 +81,20 @@ class Plot:
 
     @property
     def top(self) -> float:
-        """The largest bar the chart draws (a stack's total for stacked families)."""
+        """The end of the longest bar (a stack's total for stacked families); at least zero."""
+        return max([0.0, *self._ends()])
+
+    @property
+    def bottom(self) -> float:
+        """The end of the most negative bar; zero when none is negative, so the axis starts at zero."""
+        return min([0.0, *self._ends()])
+
+    def _ends(self) -> list[float]:
         if self.family in ("stacked-bar", "timeline"):
             values = [a.value for a in self.totals()]
         else:
             values = [a.value for row in self.amounts for a in row]
-        return max((v for v in values if v is not None), default=0.0)
+        return [float(v) for v in values if v is not None]
 
 
 def combine(amounts: Iterable[Amount]) -> Amount:

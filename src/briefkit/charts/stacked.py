@@ -11,7 +11,7 @@ from briefkit.charts.data import Amount, Plot
 from briefkit.theme.model import Theme
 
 WIDTH = 0.66  # share of a category's slot the bar fills
-MIN_SEGMENT = 0.075  # a segment shorter than this share of the axis carries no label of its own
+MIN_SEGMENT = 0.09  # a segment shorter than this share of the axis carries no label of its own
 
 
 def draw_stacked(plot: Plot, theme: Theme) -> Figure:
@@ -27,26 +27,30 @@ def draw_stacked(plot: Plot, theme: Theme) -> Figure:
         values = [a.value or 0 for a in row]
         bars = ax.bar(positions, values, WIDTH, bottom=base, label=name, color=fill, edgecolor="white",
                       linewidth=0.6)
-        labels = [_segment_label(a, plot, top, room) for a in row]
+        labels = [_segment_label(a, plot, i, room) for i, a in enumerate(row)]
         ax.bar_label(bars, labels=labels, label_type="center", fontsize=style.DATA_LABEL_PT,
                      color=text_on(fill, theme.colours.text))
         base = [b + v for b, v in zip(base, values, strict=True)]
     totals = plot.totals()
     for x, (total, height) in enumerate(zip(totals, base, strict=True)):
-        text = style.bar_label(total, plot.measure, top, room) if len(plot.categories) <= 30 else ""
-        if text:
+        text = style.bar_label(total, plot.measure, room) if len(plot.categories) <= 30 else ""
+        if text and (total.value or plot.measure.kind != "count"):  # an empty year needs no "0" over it
             ax.annotate(text, (x, height), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                         fontsize=style.DATA_LABEL_PT, color=theme.colours.text, linespacing=1.0)
-    two_lines = any("\n" in style.bar_label(t, plot.measure, top, room) for t in totals)
-    style.value_axis(ax, plot.measure, top, headroom=0.24 if two_lines else 0.14)
+    two_lines = any("\n" in style.bar_label(t, plot.measure, room) for t in totals)
+    style.value_axis(ax, plot.measure, (plot.bottom, top), headroom=0.24 if two_lines else 0.14)
     style.category_axis(ax, plot.categories, plot.years)
     style.legend(fig, ax, len(plot.series))
+    if not plot.categories:
+        style.mark_empty(ax, theme.colours.muted)
     return fig
 
 
-def _segment_label(amount: Amount, plot: Plot, top: float, room: float) -> str:
-    """A segment's figure, only where the segment is tall enough to hold it and there is more than one series."""
-    if len(plot.series) < 2 or not amount.value or top <= 0 or amount.value / top < MIN_SEGMENT:
+def _segment_label(amount: Amount, plot: Plot, index: int, room: float) -> str:
+    """A segment's own figure: only in stacked-bar charts (a timeline's counts are read from the totals), only
+    where the stack has two or more parts (else it repeats the total), and only where it fits inside."""
+    parts = sum(1 for row in plot.amounts if row[index].value)
+    if plot.family != "stacked-bar" or parts < 2 or not amount.value or amount.value / plot.top < MIN_SEGMENT:
         return ""
-    text = style.bar_label(amount, plot.measure, top, room)
+    text = style.bar_label(amount, plot.measure, room)
     return text if "\n" not in text and style.text_width(text) <= room * WIDTH else ""

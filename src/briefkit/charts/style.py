@@ -5,16 +5,18 @@ Chart families decide what to draw; this module decides how it looks, from the t
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from cycler import cycler
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from briefkit.charts.colours import series_colours
 from briefkit.charts.data import OTHER, Amount, Measure
-from briefkit.formatting import QUALIFIER_WORDS
+from briefkit.formatting import QUALIFIER_WORDS, number
 from briefkit.theme.model import Theme
 
 CM = 1 / 2.54  # inches
@@ -30,12 +32,15 @@ LEGEND_PT = 8.5
 MAX_SERIES = 6  # more colours than this are no longer told apart; families group the rest as "Other"
 
 
+_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
 def house_style(theme: Theme) -> dict[str, Any]:
     """matplotlib rcParams for `theme`; used with `matplotlib.rc_context` so nothing global changes."""
     c = theme.colours
     return {
         # Carlito renders; DejaVu Sans (shipped with matplotlib) covers any glyph Carlito lacks.
-        "font.family": list(dict.fromkeys([theme.fonts.body.family, "Carlito", "DejaVu Sans"])),
+        "font.family": font_families(theme.fonts.body.family),
         "font.size": TICK_PT,
         "text.color": c.text,
         "axes.labelcolor": c.muted,
@@ -79,6 +84,13 @@ def house_style(theme: Theme) -> dict[str, Any]:
     }
 
 
+def font_families(family: str) -> list[str]:
+    """The theme's font, then Carlito, then DejaVu Sans (shipped with matplotlib, so always there, and covering
+    glyphs the others lack); fonts not installed are left out rather than warned about on every label."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [f for f in dict.fromkeys([family, "Carlito", "DejaVu Sans"]) if f in installed] or ["DejaVu Sans"]
+
+
 def new_figure(height: float = HEIGHT) -> Figure:
     """A figure the width of the text column; constrained layout keeps labels and legend inside it."""
     return Figure(figsize=(WIDTH, height), layout="constrained")
@@ -91,57 +103,86 @@ def mix(colour: str, amount: float, base: str = "#FFFFFF") -> str:
     return "#" + "".join(f"{round(y + (x - y) * amount):02X}" for x, y in zip(a, b, strict=True))
 
 
-def value_axis(ax: Axes, measure: Measure, top: float, horizontal: bool = False, headroom: float = 0.14) -> None:
-    """The value axis: from zero (a bar's length is its value), nice ticks, a light grid, no line of its own,
-    and the measure named above the plot (or below it for horizontal bars). `headroom` keeps data labels inside."""
+def value_axis(ax: Axes, measure: Measure, span: tuple[float, float], horizontal: bool = False,
+               headroom: float = 0.14) -> None:
+    """The value axis: from zero (a bar's length is its value; below zero only for negative values), nice ticks,
+    a light grid, no line of its own, and the measure named above the plot (below it for horizontal bars).
+    `span` is (most negative end, longest end); `headroom` keeps the data labels inside the plot."""
+    low, high = span
     axis = ax.xaxis if horizontal else ax.yaxis
     axis.set_major_locator(MaxNLocator(nbins=5, integer=measure.kind == "count", min_n_ticks=3))
-    axis.set_major_formatter(FuncFormatter(tick_formatter(measure, top)))
-    limit = top * (1 + headroom) if top > 0 else 1.0
-    (ax.set_xlim if horizontal else ax.set_ylim)(0, limit)
+    axis.set_major_formatter(FuncFormatter(tick_formatter(measure, max(high, -low))))
+    limits = (low * (1 + headroom), high * (1 + headroom)) if (low or high) else (0.0, 1.0)
+    (ax.set_xlim if horizontal else ax.set_ylim)(*limits)
     ax.grid(True, axis="x" if horizontal else "y")
     ax.spines["bottom" if horizontal else "left"].set_visible(False)
-    label = measure.axis_label
+    if low < 0:  # the baseline is at zero, not at the foot of the plot
+        ax.spines["left" if horizontal else "bottom"].set_visible(False)
+        (ax.axvline if horizontal else ax.axhline)(0, color=ax.spines["left"].get_edgecolor(), linewidth=0.8)
     if horizontal:
-        ax.set_xlabel(label, fontsize=AXIS_LABEL_PT, loc="right")
+        ax.set_xlabel(measure.axis_label, fontsize=AXIS_LABEL_PT, loc="right")
     else:
-        ax.set_title(label)
+        ax.set_title(measure.axis_label)
+
+
+def mark_empty(ax: Axes, colour: str) -> None:
+    """An honest empty chart (every record dropped, e.g. by an as-of date): a note, not a bare grid."""
+    ax.set_yticks([])
+    ax.set_xticks([])
+    ax.text(0.5, 0.5, "No figures to show", transform=ax.transAxes, ha="center", va="center", color=colour,
+            fontsize=TICK_PT, style="italic")
 
 
 def tick_formatter(measure: Measure, top: float) -> Any:
     """Tick text for the measure: '$10m' for millions of money, '70%' for percent, '12,000' otherwise."""
-    sign = {"USD": "$", "EUR": "€", "GBP": "£"}.get(measure.currency or "", "")
-
-    def number(v: float) -> str:
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+    sign = _SIGNS.get(measure.currency or "", "")
 
     def fmt(v: float, _pos: object = None) -> str:
+        if v == 0:
+            return "0"
         if measure.kind == "money" and top >= 1_000_000:
             return f"{sign}{number(v / 1_000_000)}m"
-        if measure.kind == "money":
-            return f"{sign}{number(v)}"
-        if measure.kind == "percent":
-            return f"{number(v)}%"
-        return number(v)
+        return _plain(v, measure, sign)
 
     return fmt
 
 
+def figure_text(value: float, measure: Measure) -> str:
+    """A data label's figure, exact as the source gives it: '$21m' and '$8.5m' (as the axis writes money) but
+    '$479,000' and '$1,234,567' where millions would round the figure."""
+    sign = _SIGNS.get(measure.currency or "", "")
+    millions = value / 1_000_000
+    if measure.kind == "money" and abs(value) >= 1_000_000 and round(millions, 2) == millions:
+        return f"{sign}{number(millions)}m"
+    return _plain(value, measure, sign)
+
+
+def _plain(value: float, measure: Measure, sign: str) -> str:
+    if measure.kind == "money":
+        return f"{sign}{number(value)}" if sign else f"{number(value)} {measure.currency}"
+    if measure.kind == "percent":
+        return f"{number(value)}%"
+    return number(value)
+
+
 def category_axis(ax: Axes, categories: tuple[str, ...], years: bool, horizontal: bool = False) -> None:
-    """Category names, every one of them; for long runs of years every second or fifth, so labels never collide."""
+    """Category names, all of them and level: long names wrap to the width of their slot (turned only when even
+    wrapping cannot fit them); long runs of years show every second or fifth year, so labels never collide."""
     positions = list(range(len(categories)))
     if horizontal:
         ax.set_yticks(positions, categories)
         ax.invert_yaxis()  # the first record on top, as a table reads
         ax.set_ylim(len(categories) - 0.5, -0.6)
         return
-    ax.set_xticks(positions, categories)
+    slot = (WIDTH * 72 - 60) / max(1, len(categories))
+    names = [textwrap.fill(c, max(6, int(slot / (TICK_PT * 0.52)))) for c in categories]
+    turned = not years and any(n.count("\n") > 2 for n in names)
+    ax.set_xticks(positions, list(categories) if turned else names)
     ax.set_xlim(-0.6, len(categories) - 0.4)
     step = 1 if len(categories) <= 16 or not years else 2 if len(categories) <= 30 else 5
     for i, label in enumerate(ax.get_xticklabels()):
         label.set_visible(i % step == 0)
-    if not years and max((len(c) for c in categories), default=0) * len(categories) > 90:
-        for label in ax.get_xticklabels():
+        if turned:
             label.set_rotation(30)
             label.set_horizontalalignment("right")
             label.set_rotation_mode("anchor")
@@ -153,10 +194,12 @@ def legend(fig: Figure, ax: Axes, count: int) -> None:
         return
     handles, names = ax.get_legend_handles_labels()
     columns = count if sum(len(n) for n in names) < 90 else min(count, 3)
-    fig.legend(handles, names, loc="outside lower center", ncols=columns)
+    # matplotlib fills a legend column by column; reorder so that it reads row by row, in stacking order.
+    order = [i for c in range(columns) for i in range(c, len(names), columns)]
+    fig.legend([handles[i] for i in order], [names[i] for i in order], loc="outside lower center", ncols=columns)
 
 
-def figure_height_for_rows(rows: int, legend_rows: int = 0) -> float:
+def figure_height_for_rows(rows: float, legend_rows: int = 0) -> float:
     """Horizontal bars: room for every row plus the axis and the legend."""
     return max(4.5 * CM, rows * BAR_ROW + 1.6 * CM + legend_rows * 0.6 * CM)
 
@@ -172,12 +215,12 @@ def text_width(text: str, size: float = DATA_LABEL_PT) -> float:
     return max((len(line) for line in text.splitlines()), default=0) * size * 0.52
 
 
-def bar_label(amount: Amount, measure: Measure, top: float, room: float) -> str:
+def bar_label(amount: Amount, measure: Measure, room: float) -> str:
     """The label on a bar: the figure as the axis writes it ('$8.5m', '12,000', '70%') after the source's
     qualifier ('over 5,000'); the qualifier goes on its own line when the one-line label is wider than `room` pt."""
     if amount.value is None:
         return ""
-    figure = tick_formatter(measure, top)(amount.value)
+    figure = figure_text(amount.value, measure)
     word = QUALIFIER_WORDS.get(amount.qualifier, "")
     if not word:
         return figure

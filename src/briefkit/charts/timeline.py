@@ -8,9 +8,8 @@ from collections import Counter
 from matplotlib.figure import Figure
 
 from briefkit.charts.bar import draw_bar
-from briefkit.charts.data import OTHER, Amount, Measure, Plot, fold_series, proper_nouns
+from briefkit.charts.data import OTHER, Amount, Measure, Plot, proper_nouns
 from briefkit.charts.stacked import draw_stacked
-from briefkit.charts.style import MAX_SERIES
 from briefkit.citations import sources_line
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import ChartSpec, Fact
@@ -25,17 +24,16 @@ def plot_from_facts(spec: ChartSpec, fb: FactBase) -> Plot:
     zeros included, so quiet years show as gaps rather than vanish."""
     facts = list(fb.facts.values())
     group = _grouping(spec, fb)
-    names = list(dict.fromkeys(group.values())) + [OTHER]
+    names = [*dict.fromkeys(group.values()), OTHER]
     counts = Counter((f.when.year, group.get(f.topic, OTHER)) for f in facts)
     years = range(min(f.when.year for f in facts), max(f.when.year for f in facts) + 1) if facts else range(0)
     names = [n for n in names if any(counts[(y, n)] for y in years)] or [MEASURE]
     amounts = tuple(tuple(Amount(counts[(y, n)]) for y in years) for n in names)
-    plot = Plot(
+    return Plot(
         family="timeline", categories=tuple(str(y) for y in years), category_label="Year", years=True,
         series=tuple(names), amounts=amounts, measure=Measure(MEASURE, "count"), source_note=_source_note(facts, fb),
         series_label="topic" if spec.series == "topic" else "section", proper_nouns=proper_nouns(fb),
     )
-    return fold_series(plot, MAX_SERIES)
 
 
 def draw_timeline(plot: Plot, theme: Theme) -> Figure:

@@ -1,0 +1,38 @@
+"""Which chart family is made how: the name in `figures.yaml` -> how its data is gathered and how it is drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+from briefkit.charts.bar import draw_bar, draw_barh
+from briefkit.charts.data import Plot, plot_from_dataset
+from briefkit.charts.stacked import draw_stacked
+from briefkit.charts.timeline import draw_timeline, plot_from_facts
+from briefkit.factbase.model import FactBase
+from briefkit.factbase.schema import ChartSpec
+from briefkit.theme.model import Theme
+
+
+@dataclass(frozen=True)
+class Family:
+    """A chart family: `prepare` gathers its numbers, `draw` makes the picture, `noun` names it in alt text."""
+
+    prepare: Callable[[ChartSpec, FactBase], Plot]
+    draw: Callable[[Plot, Theme], Figure]
+    noun: str
+
+
+FAMILIES: dict[str, Family] = {
+    "bar": Family(plot_from_dataset, draw_bar, "Bar chart"),
+    "barh": Family(plot_from_dataset, draw_barh, "Horizontal bar chart"),
+    "stacked-bar": Family(plot_from_dataset, draw_stacked, "Stacked bar chart"),
+    "timeline": Family(plot_from_facts, draw_timeline, "Stacked bar chart"),
+}
+
+
+def family(name: str) -> Family:
+    """The family of a chart spec; the schema admits only registered names, so a miss here is a bug."""
+    return FAMILIES[name]

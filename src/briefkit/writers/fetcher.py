@@ -1,0 +1,72 @@
+"""The one door through which WeasyPrint reads anything: data: URLs and files inside allowed folders.
+
+A theme's stylesheet is user input. Left to WeasyPrint's default fetcher, `url(file:///etc/passwd)` or
+`@import "http://..."` would read local files into the PDF or call the network while building. Every
+resource (stylesheets, @import, images, fonts in @font-face, SVG references) goes through `SafeFetcher`,
+which allows data: URLs and local files that, after symlinks are resolved, lie inside an allowed folder.
+Anything else stops the render with `ResourceRefused`, which `pdf.py` turns into one clear line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+_MIME_TYPES = {
+    ".css": "text/css", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+    ".svg": "image/svg+xml", ".webp": "image/webp", ".ttf": "font/ttf", ".otf": "font/otf",
+    ".woff": "font/woff", ".woff2": "font/woff2",
+}
+
+
+class ResourceRefused(FatalURLFetchingError):
+    """A resource outside the policy. Fatal (a BaseException in WeasyPrint) so that rendering stops at once:
+    WeasyPrint catches ordinary fetch errors and only logs them, which would hide the attempt."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{_shorten(url)!r}, which {reason}")
+
+
+class SafeFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that never opens a network connection and never reads outside `allowed`."""
+
+    def __init__(self, allowed: Iterable[Path]) -> None:
+        super().__init__(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
+        self.allowed = tuple(Path(p).resolve() for p in allowed)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            # urllib's DataHandler decodes in memory; the opener has no other handler that this URL could reach.
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise ResourceRefused(url, "is not a data: URL or a local file (nothing is fetched from the network)")
+        path = self.local_path(url)
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": _mime_type(path)})
+
+    def local_path(self, url: str) -> Path:
+        """The real file behind a file: URL, if it is inside an allowed folder."""
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise ResourceRefused(url, "names another host")
+        path = Path(url2pathname(parts.path)).resolve()
+        if not any(path.is_relative_to(folder) for folder in self.allowed):
+            raise ResourceRefused(url, "is outside the template folder")
+        if not path.is_file():
+            raise ResourceRefused(url, "does not exist")
+        return path
+
+
+def _mime_type(path: Path) -> str:
+    return _MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def _shorten(url: str, limit: int = 80) -> str:
+    """Data URLs can be megabytes long; an error message needs only their start."""
+    return url if len(url) <= limit else url[: limit - 3] + "..."

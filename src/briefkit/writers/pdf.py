@@ -1,0 +1,111 @@
+"""The PDF brief: the document model as HTML (`html.py`), styled by the theme's CSS, laid out by WeasyPrint.
+
+What the PDF carries and why: tags and /Lang (PDF/UA-1 variant) so screen readers can follow it; Title,
+Author, Subject, Keywords and dates from `Meta`; embedded, subset fonts; vector charts; and the same bytes
+for the same model, because the file /ID is derived from the content instead of from the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import tinycss2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
+
+from briefkit.document.model import Document
+from briefkit.errors import TemplateError
+from briefkit.paths import builtin_templates
+from briefkit.theme.model import Theme
+from briefkit.writers.fetcher import ResourceRefused, SafeFetcher
+from briefkit.writers.html import document_html
+
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}|[A-Za-z]+|(rgb|hsl)a?\([0-9.,%\s]+\)")
+_PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def write_pdf(doc: Document, theme: Theme, base_dir: Path) -> bytes:
+    """The brief as PDF bytes. `base_dir` is the only folder the stylesheet may read files (images, fonts) from."""
+    return render_pdf(document_html(doc, theme), theme_css(theme), base_dir)
+
+
+def render_pdf(html: str, css: str, base_dir: Path) -> bytes:
+    """HTML and CSS to a tagged PDF, every resource read through the one `SafeFetcher`."""
+    fetcher = SafeFetcher([base_dir])
+    fonts = FontConfiguration()
+    identifier = hashlib.sha256(f"{html}\0{css}".encode()).hexdigest()[:32].encode("ascii")
+    try:
+        document = HTML(string=html, base_url=base_dir, url_fetcher=fetcher)
+        stylesheet = CSS(string=css, base_url=base_dir, url_fetcher=fetcher, font_config=fonts)
+        return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1",
+                                  pdf_identifier=identifier)
+    except ResourceRefused as refused:
+        raise TemplateError.at(base_dir, f"the PDF stylesheet (brief.css) refers to {refused}; only data: URLs "
+                                         "and files inside the template folder can be used") from None
+    except FatalURLFetchingError as failed:
+        raise TemplateError.at(base_dir, f"the PDF stylesheet (brief.css) refers to a resource that cannot be "
+                                         f"read: {_first_line(failed)}") from None
+
+
+def theme_css(theme: Theme) -> str:
+    """The stylesheet with the theme's values in front as CSS custom properties and the page size.
+
+    Uses the theme's own brief.css when it has one, else the built-in one.
+    """
+    css = theme.css or (builtin_templates() / "default" / "brief.css").read_text(encoding="utf-8")
+    imports, rules = _split_imports(css)
+    return imports + theme_variables(theme) + "\n" + rules
+
+
+def _split_imports(css: str) -> tuple[str, str]:
+    """CSS ignores @import after any other rule, so the variables go after the stylesheet's leading
+    @charset/@import/@layer statements (and the comments among them), before its first rule."""
+    nodes = tinycss2.parse_stylesheet(css, skip_comments=False, skip_whitespace=False)
+    head = 0
+    for i, node in enumerate(nodes):
+        if node.type in ("comment", "whitespace"):
+            continue
+        if node.type == "at-rule" and node.lower_at_keyword in ("charset", "import", "layer") and node.content is None:
+            head = i + 1
+            continue
+        break
+    if head == 0:
+        return "", css
+    return tinycss2.serialize(nodes[:head]) + "\n", tinycss2.serialize(nodes[head:])
+
+
+def theme_variables(theme: Theme) -> str:
+    c, f = theme.colours, theme.fonts
+    colours = {"primary": c.primary, "accent": c.accent, "text": c.text, "muted": c.muted, "box": c.box}
+    lines = [f"  --{name}: {_css_colour(name, value)};" for name, value in colours.items()]
+    lines.append(f"  --font-body: {_css_font(f.body.family)};")
+    lines.append(f"  --font-heading: {_css_font(f.heading.family)};")
+    lines.append(f"  --size-body: {float(f.size_pt):g}pt;")
+    size = _PAGE_SIZES.get(theme.page_size.strip().lower())
+    if size is None:
+        raise TemplateError.at("theme.yaml", f"page_size {theme.page_size!r} is not one of A4, Letter",
+                               field="page_size")
+    return ":root {\n" + "\n".join(lines) + "\n}\n@page { size: " + size + "; }\n"
+
+
+def _css_colour(name: str, value: str) -> str:
+    """Theme colours go into CSS verbatim, so only colour syntax may pass (no `;`, no `}`, no `url(`)."""
+    if not _COLOUR.fullmatch(value.strip()):
+        raise TemplateError.at("theme.yaml", f"{value!r} is not a CSS colour", field=f"colours.{name}")
+    return value.strip()
+
+
+def _css_font(family: str) -> str:
+    quoted = family.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}", "Carlito", sans-serif'
+
+
+def _first_line(error: BaseException) -> str:
+    """WeasyPrint's message names the URL (maybe a long data: URL); its cause says what went wrong."""
+    cause = error.__cause__
+    text = f"{error} ({str(cause) or type(cause).__name__})" if cause else str(error)
+    text = " ".join(text.split())
+    return text if len(text) <= 240 else text[:237] + "..."

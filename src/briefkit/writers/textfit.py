@@ -1,0 +1,187 @@
+"""Measuring text with the real font's advance widths, so a writer can prove that text fits its box.
+
+Takes paragraphs (text, size, weight, left margin) and a box in points; returns line counts, heights and
+whether they fit, or chunks of paragraphs that each fit. Office applications wrap greedily at spaces and
+give a line about 1.2 x the font size; we do the same, without kerning, so the estimate errs on the wide side.
+The font file is the one fontconfig picks for the family (`fc-match`), as LibreOffice would.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from fontTools.ttLib import TTFont
+
+LINE_HEIGHT = 1.2  # a line's height as a multiple of the font size
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph to measure: `indent` is where its text starts (a bullet's hanging margin), in points;
+    `space_before` is added above it unless it opens the box."""
+
+    text: str
+    size: float
+    bold: bool = False
+    indent: float = 0.0
+    space_before: float = 0.0
+
+
+class FontMetrics:
+    """Advance widths of one font file, in font units, with the character map to find them."""
+
+    def __init__(self, path: str) -> None:
+        font = TTFont(path, lazy=True)
+        self._cmap = font.getBestCmap() or {}
+        self._advances = {name: adv for name, (adv, _lsb) in font["hmtx"].metrics.items()}
+        self._units = font["head"].unitsPerEm
+        self._fallback = self._advances.get(".notdef", self._units // 2)
+        self._cache: dict[str, int] = {}
+        font.close()
+
+    def _advance(self, char: str) -> int:
+        if char not in self._cache:
+            glyph = self._cmap.get(ord(char))
+            self._cache[char] = self._advances.get(glyph, self._fallback) if glyph else self._fallback
+        return self._cache[char]
+
+    def width(self, text: str, size: float) -> float:
+        """The width of `text` set at `size` points, in points."""
+        return sum(self._advance(c) for c in text) * size / self._units
+
+
+def font_file(family: str, bold: bool = False) -> str:
+    """The font file fontconfig uses for `family` (what LibreOffice renders with on this machine)."""
+    return _font_file(family, bold)
+
+
+@lru_cache(maxsize=64)
+def _font_file(family: str, bold: bool) -> str:
+    pattern = f"{family}:bold" if bold else family
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, check=True,
+                             timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RuntimeError(f"fc-match could not find a font for {pattern!r}: {exc}") from exc
+    if not out.stdout.strip():
+        raise RuntimeError(f"fc-match found no font file for {pattern!r}")
+    return out.stdout.strip()
+
+
+@lru_cache(maxsize=64)
+def metrics(family: str, bold: bool = False) -> FontMetrics:
+    return FontMetrics(font_file(family, bold))
+
+
+def text_width(text: str, size: float, family: str, bold: bool = False) -> float:
+    return metrics(family, bold).width(text, size)
+
+
+def wrap(text: str, width: float, size: float, family: str, bold: bool = False) -> list[str]:
+    """Greedy word wrap of `text` to `width` points; a newline forces a break, a word wider than the line is
+    broken between characters, as Office does."""
+    font = metrics(family, bold)
+    lines: list[str] = []
+    for segment in text.split("\n"):
+        current = ""
+        for word in segment.split(" "):
+            trial = f"{current} {word}" if current else word
+            if not current or font.width(trial, size) <= width:
+                current = trial
+            else:
+                lines.append(current)
+                current = word
+            while font.width(current, size) > width and len(current) > 1 and " " not in current:
+                cut = _longest_prefix(current, width, size, font)
+                lines.append(current[:cut])
+                current = current[cut:]
+        lines.append(current)
+    return lines
+
+
+def _longest_prefix(word: str, width: float, size: float, font: FontMetrics) -> int:
+    cut = 1
+    while cut < len(word) and font.width(word[: cut + 1], size) <= width:
+        cut += 1
+    return cut
+
+
+def line_count(para: Para, width: float, family: str) -> int:
+    return len(wrap(para.text, width - para.indent, para.size, family, para.bold))
+
+
+def paragraph_height(para: Para, width: float, family: str) -> float:
+    """Height of the paragraph's lines alone, without the space before it."""
+    return line_count(para, width, family) * LINE_HEIGHT * para.size
+
+
+def text_height(paras: list[Para], width: float, family: str) -> float:
+    """Height of paragraphs stacked in a box `width` points wide (the first one's space before is dropped)."""
+    heights = [paragraph_height(p, width, family) for p in paras]
+    return sum(heights) + sum(p.space_before for p in paras[1:])
+
+
+def fits(paras: list[Para], width: float, height: float, family: str) -> bool:
+    """Whether the paragraphs fit a box of `width` x `height` points (the box less its insets)."""
+    return text_height(paras, width, family) <= height
+
+
+def chunk_to_fit(paras: list[Para], width: float, height: float, family: str) -> list[list[Para]]:
+    """Split paragraphs into as few chunks as fit the box, evened out so the last chunk is not a stray line.
+
+    A paragraph taller than the box on its own is cut between lines into pieces that fit.
+    """
+    pieces = [piece for p in paras for piece in _cut_paragraph(p, width, height, family)]
+    if not pieces:
+        return []
+    heights = [paragraph_height(p, width, family) for p in pieces]
+    spaces = [p.space_before for p in pieces]
+    count = len(_greedy(heights, spaces, height))
+    return [pieces[a:b] for a, b in _balanced(heights, spaces, count, height)]
+
+
+def _cut_paragraph(para: Para, width: float, height: float, family: str) -> list[Para]:
+    lines = wrap(para.text, width - para.indent, para.size, family, para.bold)
+    per_box = max(1, int(height // (LINE_HEIGHT * para.size)))
+    if len(lines) <= per_box:
+        return [para]
+    return [replace(para, text=" ".join(lines[i:i + per_box])) for i in range(0, len(lines), per_box)]
+
+
+def _span_height(heights: list[float], spaces: list[float], a: int, b: int) -> float:
+    return sum(heights[a:b]) + sum(spaces[a + 1:b])
+
+
+def _greedy(heights: list[float], spaces: list[float], height: float) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for end in range(1, len(heights) + 1):
+        if end - start > 1 and _span_height(heights, spaces, start, end) > height:
+            spans.append((start, end - 1))
+            start = end - 1
+    spans.append((start, len(heights)))
+    return spans
+
+
+def _balanced(heights: list[float], spaces: list[float], count: int, height: float) -> list[tuple[int, int]]:
+    """Split into `count` consecutive spans minimising the tallest (linear partition); falls back to greedy."""
+    n = len(heights)
+    inf = float("inf")
+    # best[k][i]: smallest possible tallest span when the first i items make k spans
+    best = [[inf] * (n + 1) for _ in range(count + 1)]
+    cut = [[0] * (n + 1) for _ in range(count + 1)]
+    best[0][0] = 0.0
+    for k in range(1, count + 1):
+        for i in range(1, n + 1):
+            for j in range(k - 1, i):
+                value = max(best[k - 1][j], _span_height(heights, spaces, j, i))
+                if value < best[k][i]:
+                    best[k][i], cut[k][i] = value, j
+    if best[count][n] > height:
+        return _greedy(heights, spaces, height)
+    spans, i = [], n
+    for k in range(count, 0, -1):
+        spans.append((cut[k][i], i))
+        i = cut[k][i]
+    return spans[::-1]
