@@ -2,7 +2,7 @@
 # Debian packages briefkit needs: Pango for WeasyPrint (PDF), the open fonts the outputs use, poppler for tests.
 # Installs them when run as root; otherwise says in one line how to.
 set -euo pipefail
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation poppler-utils"
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation poppler-utils"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

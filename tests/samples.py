@@ -27,6 +27,7 @@ def sample_figure() -> Figure:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    matplotlib.rcParams["svg.hashsalt"] = "briefkit-sample"
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.bar(["2014", "2016", "2019"], [5000, 10000, 12000])
     svg, png = io.BytesIO(), io.BytesIO()

@@ -27,7 +27,8 @@ class Limits(_Strict):
 class DeckProfile(_Strict):
     bullets_per_slide: int = Field(default=4, ge=1, le=6)
     section_slides: bool = True  # one slide per brief section
-    figures: bool = True  # chart and table slides for the sections' figures
+    figures: bool = True  # the sections' charts on their slides
+    tables: bool = True  # a slide (or more) per table of the chosen sections
     judgments_slide: bool = True
     talking_points_slide: bool = True
     conflicts_slide: bool = True

@@ -27,9 +27,14 @@ def short_citation(source: Source) -> str:
 
 
 def note_text(citations: list[Citation], sources: dict[str, Source]) -> str:
-    """Footnote text for one fact: each source with where in it, separated by semicolons."""
-    parts = [f"{short_citation(sources[c.source])}, {c.locator}" for c in citations if c.source in sources]
-    return "; ".join(parts) + "."
+    """Footnote text: each source once, with every place in it that is cited, in the order first cited.
+
+    'Lemon and Norov (2025), Conclusion, para. 1; Introduction, para. 2. Kızılay (2022), para. 6.'"""
+    places: dict[str, list[str]] = {}
+    for c in citations:
+        if c.source in sources and c.locator not in places.setdefault(c.source, []):
+            places[c.source].append(c.locator)
+    return " ".join(f"{short_citation(sources[s])}, {'; '.join(locs)}." for s, locs in places.items())
 
 
 def sources_line(source_ids: list[str], sources: dict[str, Source]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefkit.audience import Audience
@@ -39,6 +40,7 @@ class Composed:
     document: Document
     deck: Deck
     stem: str  # file name stem: subject_audience_date
+    theme_dir: Path | None  # the user's theme folder: the only other place the PDF may read files from
 
     def file_name(self, kind: str, ext: str) -> str:
         return f"{self.stem}_{kind}.{ext}"
@@ -53,7 +55,7 @@ class Composed:
         if "pdf" in formats:
             from briefkit.writers.pdf import write_pdf
 
-            base = builtin_templates() / "default"
+            base = self.theme_dir or builtin_templates() / "default"
             data = t.run("write pdf", lambda: write_pdf(self.document, self.theme, base))
             out.append(OutputFile(self.file_name("brief", "pdf"), "pdf", data))  # type: ignore[arg-type]
         if "pptx" in formats:
@@ -109,7 +111,8 @@ def compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Th
     document: Document = t.run("model", lambda: parse_brief(brief_md, meta, figures, tables))  # type: ignore[assignment]
     deck: Deck = t.run("model", lambda: parse_deck(deck_md, meta, figures, tables))  # type: ignore[assignment]
     stem = f"{fb.info.short_name}_{audience.name}_{meta.date_iso}"
-    return Composed(fb, audience, meeting, theme, selection, meta, brief_md, deck_md, document, deck, stem)
+    return Composed(fb, audience, meeting, theme, selection, meta, brief_md, deck_md, document, deck, stem,
+                    options.theme)
 
 
 def make_meta(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Theme) -> Meta:

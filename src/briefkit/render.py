@@ -20,7 +20,7 @@ from markupsafe import Markup
 from briefkit.citations import note_text, reference, short_citation, sources_line
 from briefkit.errors import Problem, TemplateError, display_path
 from briefkit.factbase.model import FactBase
-from briefkit.factbase.schema import Citation, Fact, Point
+from briefkit.factbase.schema import Citation, Conflict, Fact, Point
 from briefkit.formatting import human_date, money, number, qualified
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -109,6 +109,16 @@ class Helpers:
         """A footnote reference whose note names each source of `item` and where in it."""
         return self.notes.add(note_text(self.citations(item), self.fb.sources))
 
+    def cite_all(self, fact_ids: list[str]) -> Markup:
+        """One footnote for several facts (a conflict's versions), each source once."""
+        citations = [c for ident in fact_ids for c in self.fb.facts[ident].sources]
+        return self.notes.add(note_text(citations, self.fb.sources))
+
+    def versions(self, conflict: Conflict) -> str:
+        """'Kızılay (2022) vs Lemon and Norov (2025)': who holds each version of a disagreement."""
+        names = [self.cited_by(self.fb.facts[f]) for f in conflict.facts]
+        return " vs ".join(dict.fromkeys(names))
+
     def cited_by(self, item: Fact | Point) -> str:
         ids = list(dict.fromkeys(c.source for c in self.citations(item)))
         return "; ".join(short_citation(self.fb.sources[s]) for s in ids)
@@ -148,6 +158,8 @@ class Helpers:
         return {
             "fact": self.fact,
             "cite": self.cite,
+            "cite_all": self.cite_all,
+            "versions": self.versions,
             "cited_by": self.cited_by,
             "sources_line": self.sources_line,
             "speaker_notes": self.speaker_notes,

@@ -193,6 +193,35 @@ def test_running_header_from_the_second_page(long_pdf: bytes) -> None:
     assert f"Page 2 of {len(texts)}" in texts[1]
 
 
+def test_a_note_number_stays_with_its_word_and_a_second_citation_repeats_the_number() -> None:
+    html = document_html(sample_document(), sample_theme())
+    assert '<span class="nowrap">exercises.<a class="note-ref" href="#note-1">1</a></span>' in html
+    assert html.count('class="footnote"') == 2  # each note's text once, at its first citation
+    assert '<span class="nowrap">partner.<span class="footnote" id="note-1" data-note="1">' in html
+
+
+def test_the_contents_list_sections_only_when_subsections_would_make_it_long() -> None:
+    def doc(subsections: int) -> Document:
+        blocks = [sample_document().blocks[1], Heading(1, (Text("Section"),), "section")]
+        blocks += [Heading(2, (Text(f"Sub {i}"),), "sub") for i in range(subsections)]
+        return dataclasses.replace(sample_document(), blocks=tuple(blocks))
+
+    short = document_html(doc(3), sample_theme())
+    assert short.count('class="toc-2"') == 3
+    assert 'href="#sub-3"' in short and 'id="sub-3"' in short  # repeated anchors made unique
+    assert document_html(doc(30), sample_theme()).count('class="toc-2"') == 0
+
+
+def test_text_is_escaped_and_only_web_links_are_links() -> None:
+    from briefkit.document.model import Link, Paragraph
+
+    meta = dataclasses.replace(sample_document().meta, title="<script>alert(1)</script> & co")
+    para = Paragraph((Link((Text("local"),), "file:///etc/passwd"), Link((Text("web"),), "https://example.org/")))
+    html = document_html(Document(meta=meta, blocks=(para,), notes=()), sample_theme())
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert '<p>local<a href="https://example.org/">web</a></p>' in html
+
+
 # ---------------------------------------------------------------- reproducible bytes
 
 

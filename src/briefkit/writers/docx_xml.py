@@ -15,9 +15,10 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory
 from docx.oxml.ns import nsdecls, qn
-from docx.oxml.parser import OxmlElement, parse_xml
-from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.oxml.parser import OxmlElement, parse_xml, register_element_cls
+from docx.oxml.xmlchemy import BaseOxmlElement, ZeroOrMore
 from docx.parts.story import StoryPart
+from lxml import etree
 
 if TYPE_CHECKING:
     from docx.oxml.text.paragraph import CT_P
@@ -88,7 +89,7 @@ def _get_or_add(parent: BaseOxmlElement, tag: str, order: tuple[str, ...]) -> Ba
 
 
 def hex_colour(colour: str) -> str:
-    """"#1f3a5f" -> "1F3A5F", the form OOXML wants."""
+    """The form OOXML wants: "#1f3a5f" becomes "1F3A5F"."""
     return colour.lstrip("#").upper()
 
 
@@ -105,10 +106,6 @@ def set_language(rpr: BaseOxmlElement, language: str) -> None:
     """The proofing language of text (`w:lang/@w:val`), keeping any East Asian and bidi values."""
     lang = _get_or_add(rpr, "w:lang", _RPR_ORDER)
     lang.set(qn("w:val"), language)
-
-
-def set_run_property(rpr: BaseOxmlElement, tag: str, **attrs: str) -> None:
-    set_child(rpr, element(tag, **attrs), _RPR_ORDER)
 
 
 def set_paragraph_property(ppr: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
@@ -139,16 +136,23 @@ def text_run(text: str, rstyle: str | None = None) -> CT_R:
     return r
 
 
-def field_runs(instruction: str, cached: str, rstyle: str | None = None) -> list[CT_R]:
-    """A complex field: begin, instruction, separate, the cached result shown before fields update, end."""
-    runs = [_fld_char("begin", rstyle)]
+def field_begin(instruction: str, rstyle: str | None = None) -> list[CT_R]:
+    """The start of a complex field: begin, the instruction, separate; the cached result follows."""
     instr = text_run("", rstyle)
     instr_text = OxmlElement("w:instrText")
     instr_text.set(qn("xml:space"), "preserve")
     instr_text.text = f" {instruction} "
     instr.append(instr_text)
-    runs += [instr, _fld_char("separate", rstyle), text_run(cached, rstyle), _fld_char("end", rstyle)]
-    return runs
+    return [_fld_char("begin", rstyle), instr, _fld_char("separate", rstyle)]
+
+
+def field_end(rstyle: str | None = None) -> CT_R:
+    return _fld_char("end", rstyle)
+
+
+def field_runs(instruction: str, cached: str, rstyle: str | None = None) -> list[CT_R]:
+    """A whole complex field, with the result shown before fields are updated."""
+    return [*field_begin(instruction, rstyle), text_run(cached, rstyle), field_end(rstyle)]
 
 
 def _fld_char(kind: str, rstyle: str | None) -> CT_R:
@@ -175,21 +179,22 @@ def hyperlink(r_id: str | None = None, anchor: str | None = None) -> BaseOxmlEle
     return link
 
 
-def add_bookmark(p: CT_P, name: str, bookmark_id: int, first: BaseOxmlElement | None = None,
-                 last: BaseOxmlElement | None = None) -> None:
-    """Bookmark the whole paragraph content, or the children from `first` to `last`."""
-    start = element("w:bookmarkStart", id=str(bookmark_id), name=name)
-    end = element("w:bookmarkEnd", id=str(bookmark_id))
-    if first is None:
-        ppr = p.pPr
-        if ppr is not None:
-            ppr.addnext(start)
-        else:
-            p.insert(0, start)
-        p.append(end)
+def bookmark_start(name: str, bookmark_id: int) -> BaseOxmlElement:
+    return element("w:bookmarkStart", id=str(bookmark_id), name=name)
+
+
+def bookmark_end(bookmark_id: int) -> BaseOxmlElement:
+    return element("w:bookmarkEnd", id=str(bookmark_id))
+
+
+def bookmark_paragraph(p: CT_P, name: str, bookmark_id: int) -> None:
+    """Bookmark the whole content of a paragraph (what a heading's TOC entry and links point at)."""
+    ppr = p.pPr
+    if ppr is not None:
+        ppr.addnext(bookmark_start(name, bookmark_id))
     else:
-        first.addprevious(start)
-        (last if last is not None else first).addnext(end)
+        p.insert(0, bookmark_start(name, bookmark_id))
+    p.append(bookmark_end(bookmark_id))
 
 
 def bookmark_name(text: str) -> str:
@@ -211,6 +216,10 @@ def set_table_width(tbl: BaseOxmlElement, twips: int) -> None:
     set_child(table_properties(tbl), element("w:tblW", w=str(twips), type="dxa"), _TBLPR_ORDER)
 
 
+def set_table_indent(tbl: BaseOxmlElement, twips: int) -> None:
+    set_child(table_properties(tbl), element("w:tblInd", w=str(twips), type="dxa"), _TBLPR_ORDER)
+
+
 def set_table_caption(tbl: BaseOxmlElement, caption: str, description: str) -> None:
     """The table's name and summary that screen readers announce (Word's Alt Text for tables)."""
     tblpr = table_properties(tbl)
@@ -220,7 +229,7 @@ def set_table_caption(tbl: BaseOxmlElement, caption: str, description: str) -> N
 
 def set_table_look(tbl: BaseOxmlElement, header_row: bool) -> None:
     """Tell Word whether the first row is a header row (what its accessibility checker looks at)."""
-    look = element("w:tblLook", val="04A0" if header_row else "0000", firstRow="1" if header_row else "0",
+    look = element("w:tblLook", val="0620" if header_row else "0600", firstRow="1" if header_row else "0",
                    lastRow="0", firstColumn="0", lastColumn="0", noHBand="1", noVBand="1")
     set_child(table_properties(tbl), look, _TBLPR_ORDER)
 
@@ -289,6 +298,17 @@ def describe_picture(inline: BaseOxmlElement, description: str, title: str, name
         c_nv_pr.set("descr", description)
 
 
+def theme_with_fonts(theme_xml: bytes, major: str, minor: str) -> bytes:
+    """A DrawingML theme part whose heading (major) and body (minor) Latin fonts are the given ones."""
+    root = etree.fromstring(theme_xml)
+    for tag, name in (("a:majorFont", major), ("a:minorFont", minor)):
+        for font in root.iter(qn(tag)):
+            found = font.find(qn("a:latin"))
+            if found is not None:
+                found.set("typeface", name)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 # ---------------------------------------------------------------- numbering
 
 
@@ -323,22 +343,19 @@ _DEFAULT_FOOTNOTES = f"""<w:footnotes {nsdecls("w", "r")}>
 </w:footnotes>""".replace("\n", "")
 
 
-class FootnotesPart(StoryPart):
-    """`/word/footnotes.xml`: the separator footnotes (ids -1 and 0, the spec's convention) and the notes."""
+class CT_Footnotes(BaseOxmlElement):
+    """`w:footnotes`, the root of the footnotes part: separator footnotes, then the notes."""
 
-    @classmethod
-    def default(cls, package: Package) -> FootnotesPart:
-        element = parse_xml(_DEFAULT_FOOTNOTES.encode())
-        return cls(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, package)
+    footnote = ZeroOrMore("w:footnote")
 
     def clear_notes(self) -> None:
         """Drop a reference document's own notes, keeping its separators."""
-        for note in self.element.xpath("./w:footnote[not(@w:type) or @w:type='normal']"):
-            self.element.remove(note)
+        for note in self.xpath("./w:footnote[not(@w:type) or @w:type='normal']"):
+            self.remove(note)
 
     def next_note_id(self) -> int:
         """One more than the highest id in use (at least 1), so a reference document's separators are kept."""
-        ids = [int(v) for v in self.element.xpath("./w:footnote/@w:id")]
+        ids = [int(v) for v in self.xpath("./w:footnote/@w:id")]
         return max([0, *ids]) + 1
 
     def add_note(self, note_id: int, pstyle: str, rstyle: str) -> CT_P:
@@ -347,18 +364,41 @@ class FootnotesPart(StoryPart):
                f'<w:r><w:rPr><w:rStyle w:val="{rstyle}"/></w:rPr><w:footnoteRef/></w:r>'
                f'<w:r><w:t xml:space="preserve"> </w:t></w:r></w:p></w:footnote>')
         note = parse_xml(xml)
-        self.element.append(note)
+        self.append(note)
         return cast("CT_P", note[0])
+
+
+register_element_cls("w:footnotes", CT_Footnotes)
+
+
+class FootnotesPart(StoryPart):
+    """`/word/footnotes.xml`: the separator footnotes (ids -1 and 0, the spec's convention) and the notes."""
+
+    @classmethod
+    def default(cls, package: Package) -> FootnotesPart:
+        element = parse_xml(_DEFAULT_FOOTNOTES.encode())
+        return cls(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, package)
+
+    @property
+    def footnotes(self) -> CT_Footnotes:
+        return cast(CT_Footnotes, self.element)
 
 
 PartFactory.part_type_for[CT.WML_FOOTNOTES] = FootnotesPart
 
 
-def footnotes_part(document_part: DocumentPart) -> FootnotesPart:
-    """The document's footnotes part, created and related on first use, announced in the settings."""
+def find_footnotes_part(document_part: DocumentPart) -> FootnotesPart | None:
     for rel in document_part.rels.values():
         if rel.reltype == RT.FOOTNOTES and not rel.is_external:
             return cast(FootnotesPart, rel.target_part)
+    return None
+
+
+def footnotes_part(document_part: DocumentPart) -> FootnotesPart:
+    """The document's footnotes part, created and related on first use, announced in the settings."""
+    part = find_footnotes_part(document_part)
+    if part is not None:
+        return part
     part = FootnotesPart.default(document_part.package)  # type: ignore[arg-type]
     document_part.relate_to(part, RT.FOOTNOTES)
     settings = document_part.settings.element

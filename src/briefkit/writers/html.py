@@ -41,7 +41,8 @@ from briefkit.document.model import (
 from briefkit.theme.model import Theme
 
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
-_TOC_LEVELS = 2  # sections and subsections
+_TOC_LEVELS = 2  # sections and subsections ...
+_TOC_MAX_ENTRIES = 20  # ... unless that makes a contents list longer than about half a page: then sections only
 
 
 def document_html(doc: Document, theme: Theme) -> str:
@@ -143,10 +144,14 @@ class _HtmlWriter:
         return f'<aside class="box box-{kind}"{label}>{title}\n{self.blocks(box.blocks)}\n</aside>'
 
     def toc(self, toc: TableOfContents) -> str:
-        """Links to the sections; the page numbers are filled in by CSS `target-counter`."""
+        """Links to the sections; the page numbers are filled in by CSS `target-counter`.
+
+        A brief's contents must fit at a glance: subsections are listed only while the list stays short.
+        """
+        levels = _TOC_LEVELS if len(self.anchors) <= _TOC_MAX_ENTRIES else 1
         items = []
         for heading, anchor in self.anchors:
-            if heading.level <= _TOC_LEVELS:
+            if heading.level <= levels:
                 items.append(f'<li class="toc-{heading.level}"><a href="#{anchor}">'
                              f"{escape(plain_text(heading.inlines))}</a></li>")
         return (f'<nav class="toc" aria-label="{_attr(toc.title)}">\n<p class="toc-title">{escape(toc.title)}</p>\n'
@@ -155,7 +160,24 @@ class _HtmlWriter:
     # ------------------------------------------------------------ inlines
 
     def inlines(self, inlines: tuple[Inline, ...]) -> str:
-        return "".join(self.inline(node) for node in inlines)
+        """Inlines as HTML; a note number is glued to the word before it so a line never starts with one."""
+        out: list[str] = []
+        nodes = list(inlines)
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            j = i + 1
+            while j < len(nodes) and isinstance(nodes[j], NoteRef):
+                j += 1
+            if isinstance(node, Text) and j > i + 1:
+                head, word = _last_word(node.text)
+                notes = "".join(self.inline(n) for n in nodes[i + 1 : j])
+                out.append(f'{escape(head, quote=False)}<span class="nowrap">{escape(word, quote=False)}{notes}</span>')
+                i = j
+            else:
+                out.append(self.inline(node))
+                i += 1
+        return "".join(out)
 
     def inline(self, node: Inline) -> str:
         if isinstance(node, Text):
@@ -191,13 +213,18 @@ class _HtmlWriter:
 
 
 def figure_html(fig: Figure) -> str:
-    """A vector chart: the SVG as a data: URL in an <img> whose alt becomes the tagged Figure's /Alt."""
-    data = base64.b64encode(fig.svg).decode("ascii")
+    """A vector chart: the SVG as a data: URL in an <img> whose alt becomes the tagged Figure's /Alt.
+
+    An <img> rather than inline <svg>: charts' internal ids (clip paths) cannot clash with each other, and
+    WeasyPrint draws an SVG image as vectors all the same. The PNG is used only if a chart has no SVG.
+    """
+    mime, data = ("image/svg+xml", fig.svg) if fig.svg else ("image/png", fig.png)
+    src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     caption = f'<span class="caption-text">{escape(fig.caption)}</span>' if fig.caption else ""
     source = f'<p class="source-note">{escape(fig.source_note)}</p>' if fig.source_note else ""
     return (f'<figure class="chart" id="figure-{_html_id(fig.id) or fig.number}">\n'
             f'<figcaption><span class="label">Figure {fig.number}:</span> {escape(fig.title)}{caption}</figcaption>\n'
-            f'<img src="data:image/svg+xml;base64,{data}" alt="{_attr(fig.alt)}">\n{source}\n</figure>')
+            f'<img src="{src}" alt="{_attr(fig.alt)}">\n{source}\n</figure>')
 
 
 def table_html(table: Table) -> str:
@@ -219,6 +246,12 @@ def table_html(table: Table) -> str:
 
 
 # ------------------------------------------------------------ helpers
+
+
+def _last_word(text: str) -> tuple[str, str]:
+    """`text` split before its last word (the word keeps its trailing punctuation)."""
+    cut = max(text.rfind(" "), text.rfind("\n")) + 1
+    return text[:cut], text[cut:]
 
 
 def _headings(blocks: tuple[Block, ...]) -> list[Heading]:

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
+import re
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from pptx import Presentation
 from pptx.chart.chart import Chart
@@ -26,11 +29,24 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
 from pptx.slide import SlideLayout
-from pptx.text.text import TextFrame
+from pptx.table import _Cell
+from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu, Pt
 
 from briefkit.document.model import (
-    BulletList, ChartData, Deck, Emph, Figure, Inline, LineBreak, Link, Meta, Paragraph, Slide, Strong, Table,
+    BulletList,
+    ChartData,
+    Deck,
+    Emph,
+    Figure,
+    Inline,
+    LineBreak,
+    Link,
+    Meta,
+    Paragraph,
+    Slide,
+    Strong,
+    Table,
     Text,
 )
 from briefkit.errors import TemplateError
@@ -47,22 +63,24 @@ CONTINUED = " (continued)"
 # Font sizes in points, largest first: the first that fits wins; below the last, text moves to a new slide.
 TITLE_SIZES = (28, 26, 24, 22, 20)
 BULLET_SIZES = (20, 18, 16)
-BULLET_SPLIT = 18  # continuation slides are set at this size
 SOURCES_SIZES = (18, 16)
-CHART_BULLET_SIZES = (18, 16)
+CHART_BULLET_SIZES = (18, 16)  # beside a chart, where the chart carries the slide
 TABLE_SIZES = (14, 12)
 BOX_SIZES = (16, 14, 12)
 SOURCE_LINE_SIZE = 12
 NUMBER_SIZE = 12
 MARKING_SIZE = 14
 CHART_TEXT_SIZE = 12
+CATEGORY_SIZES = (12, 11, 10)
 
 BULLET_MARGIN = int(0.32 * INCH)
 TEXT_INSETS = (0, int(0.04 * INCH), 0, int(0.04 * INCH))  # left, top, right, bottom
+BOX_INSETS = (int(0.25 * INCH), int(0.18 * INCH), int(0.25 * INCH), int(0.18 * INCH))
 CELL_MARGINS = (int(0.08 * INCH), int(0.04 * INCH))  # left/right, top/bottom
 NO_STYLE_NO_GRID = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"
 MASTER_TIMESTAMP = 1704067200  # 2024-01-01: the exported master's date when SOURCE_DATE_EPOCH is unset
 CONTENT_KINDS = ("bullets", "chart", "table", "sources")
+_T = TypeVar("_T")
 
 
 # ================================================================ public
@@ -95,6 +113,7 @@ def master_pptx_bytes(theme: Theme) -> bytes:
     px.drop_thumbnail(prs)
     meta_time = build_timestamp(MASTER_TIMESTAMP)
     _clean_core_properties(prs, theme.organisation, meta_time)
+    prs.core_properties.title = f"{theme.name} slide master"
     _set_extended_properties(prs, theme.organisation, slides=0, notes=0)
     return _save(prs, meta_time)
 
@@ -330,7 +349,7 @@ class _Context:
             end = min(end, int(number.left) - int(0.15 * INCH))
         width = end - left
         lines = _source_lines(source_line, width, self.theme)
-        height = _lines_height(lines) + TEXT_INSETS[1] + TEXT_INSETS[3]
+        height = round(_lines_height(lines) * 1.1) + TEXT_INSETS[1] + TEXT_INSETS[3]  # room for viewers' leading
         return Rect(left, self.height - int(0.22 * INCH) - height, width, height)
 
     def content_rect(self, kind: str, source_line: str) -> Rect:
@@ -372,6 +391,7 @@ class Line:
     bold: bool = False
     colour: str = ""  # '#RRGGBB', or '' to inherit from the layout
     bullet: str | None = None  # bullet character; None for none
+    bullet_colour: str = ""
     hanging: bool = False  # hanging indent without a bullet (reference lists)
     space_before: float = 0.0
     align: PP_ALIGN | None = None
@@ -430,7 +450,7 @@ def _write(frame: TextFrame, lines: list[Line], font: str, lang: str) -> None:
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         if line.bullet or line.hanging:
-            px.set_bullet(paragraph, BULLET_MARGIN, -BULLET_MARGIN, line.bullet, line.colour and "")
+            px.set_bullet(paragraph, BULLET_MARGIN, -BULLET_MARGIN, line.bullet, line.bullet_colour)
         paragraph.line_spacing = 1.0
         paragraph.space_before = Pt(line.space_before if i else 0)
         paragraph.space_after = Pt(0)
@@ -441,14 +461,14 @@ def _write(frame: TextFrame, lines: list[Line], font: str, lang: str) -> None:
         px.set_end_size(paragraph, line.size, lang)
 
 
-def _add_run(paragraph: object, text: str, line: Line, font: str, lang: str, bold: bool, italic: bool,
+def _add_run(paragraph: _Paragraph, text: str, line: Line, font: str, lang: str, bold: bool, italic: bool,
              url: str) -> None:
     for n, piece in enumerate(text.split("\n")):
         if n:
-            paragraph.add_line_break()  # type: ignore[attr-defined]
+            paragraph.add_line_break()
         if not piece:
             continue
-        run = paragraph.add_run()  # type: ignore[attr-defined]
+        run = paragraph.add_run()
         run.text = piece
         run.font.size = Pt(line.size)
         run.font.name = font
@@ -485,6 +505,7 @@ class Page:
 
 
 def _pages(slide: Slide, ctx: _Context) -> list[Page]:
+    slide = replace(slide, source_line=_source_line(slide))
     if slide.kind == "title":
         return _title_pages(slide, ctx)
     if slide.kind == "section":
@@ -497,26 +518,46 @@ def _pages(slide: Slide, ctx: _Context) -> list[Page]:
     return _bullet_pages(slide, ctx, kind, slide.bullets, first=True)
 
 
+def _source_line(slide: Slide) -> str:
+    """The slide's foot line; a chart or table slide without one cites what its figure or table cites."""
+    if slide.source_line or slide.kind in ("title", "section"):
+        return slide.source_line
+    if slide.kind == "chart" and slide.figure is not None:
+        return slide.figure.source_note
+    if slide.kind == "table" and slide.table is not None:
+        return slide.table.source_note
+    return ""
+
+
 def _bullet_lines(bullets: tuple[tuple[Inline, ...], ...], size: float, kind: str, theme: Theme) -> list[Line]:
+    colour = theme.colours.text
     if kind == "sources":
-        return [Line(b, size, hanging=True, space_before=0.4 * size) for b in bullets]
-    return [Line(b, size, bullet="\u2022", colour="", space_before=0.5 * size) for b in bullets]
+        return [Line(b, size, colour=colour, hanging=True, space_before=0.4 * size) for b in bullets]
+    return [Line(b, size, colour=colour, bullet="\u2022", bullet_colour=theme.colours.primary,
+                 space_before=0.5 * size) for b in bullets]
 
 
 def _bullet_pages(slide: Slide, ctx: _Context, kind: str, bullets: tuple[tuple[Inline, ...], ...],
                   first: bool) -> list[Page]:
-    """All bullets on one slide at the largest size that fits, else split at a readable size."""
+    """All bullets on one slide at the largest size that fits, else split over as few slides as any readable
+    size allows, at the largest such size."""
+    if not bullets:
+        return [Page(slide, kind, slide.title if first else slide.title + CONTINUED, first=first)]
     rect = ctx.body_rect(kind, slide.source_line)
     family = ctx.theme.fonts.body.family
     sizes = SOURCES_SIZES if kind == "sources" else BULLET_SIZES
-    for size in sizes:
-        if _fits(_bullet_lines(bullets, size, kind, ctx.theme), rect, TEXT_INSETS, family):
-            title = slide.title if first else slide.title + CONTINUED
-            return [Page(slide, kind, title, bullets, size, first=first)]
-    size = sizes[-1] if kind == "sources" else BULLET_SPLIT
-    chunks = _split_lines(_bullet_lines(bullets, size, kind, ctx.theme), bullets, rect, family)
+    size, chunks = _best_split(
+        sizes, lambda s: _split_lines(_bullet_lines(bullets, s, kind, ctx.theme), bullets, rect, family))
     return [Page(slide, kind, slide.title if first and i == 0 else slide.title + CONTINUED, chunk, size,
                  first=first and i == 0) for i, chunk in enumerate(chunks)]
+
+
+def _best_split(sizes: tuple[float, ...], split: Callable[[float], list[_T]]) -> tuple[float, list[_T]]:
+    """The largest size giving the fewest chunks (one chunk: everything fits on one slide)."""
+    chunks = {size: split(size) for size in sizes}
+    fewest = min(len(c) for c in chunks.values())
+    size = max(s for s, c in chunks.items() if len(c) == fewest)
+    return size, chunks[size]
 
 
 def _split_lines(lines: list[Line], bullets: tuple[tuple[Inline, ...], ...], rect: Rect,
@@ -542,31 +583,46 @@ def _chart_pages(slide: Slide, ctx: _Context) -> list[Page]:
         return [Page(slide, "chart", slide.title)]
     _, text_rect = _chart_split(ctx.content_rect("chart", slide.source_line))
     family = ctx.theme.fonts.body.family
-    for size in CHART_BULLET_SIZES:
-        if _fits(_bullet_lines(slide.bullets, size, "bullets", ctx.theme), text_rect, TEXT_INSETS, family):
-            return [Page(slide, "chart", slide.title, slide.bullets, size)]
-    size = CHART_BULLET_SIZES[-1]
-    chunks = _split_lines(_bullet_lines(slide.bullets, size, "bullets", ctx.theme), slide.bullets, text_rect,
-                          family)
+    size, chunks = _best_split(CHART_BULLET_SIZES, lambda s: _split_lines(
+        _bullet_lines(slide.bullets, s, "bullets", ctx.theme), slide.bullets, text_rect, family))
     rest = tuple(b for chunk in chunks[1:] for b in chunk)
-    return [Page(slide, "chart", slide.title, chunks[0], size),
-            *_bullet_pages(slide, ctx, "bullets", rest, first=False)]
+    pages = [Page(slide, "chart", slide.title, chunks[0], size)]
+    return pages + (_bullet_pages(slide, ctx, "bullets", rest, first=False) if rest else [])
 
 
 # ---------------------------------------------------------------- tables
 
 
-def _column_widths(table: Table, total: int) -> list[int]:
+def _cell_width(column: int | float) -> float:
+    """The width (pt) a cell's text may take: the column less its margins, less a little for LibreOffice,
+    which breaks a line a few points before the measured edge."""
+    return (column - 2 * CELL_MARGINS[0]) / PT * 0.94
+
+
+def _column_widths(table: Table, total: int, size: float, family: str) -> list[int]:
+    """The table's relative widths, widened where a column's longest word would not fit (a year must not
+    break as '201/6'), the room taken from the columns with the most to spare."""
     count = len(table.header)
     shares = list(table.widths) if len(table.widths) == count and sum(table.widths) > 0 else [1.0] * count
-    widths = [int(total * s / sum(shares)) for s in shares]
-    widths[-1] += total - sum(widths)
-    return widths
+    widths = [total * s / sum(shares) for s in shares]
+    need = []
+    for c in range(count):
+        words = [(w, True) for w in table.header[c].split()] + [(w, False) for r in table.rows for w in r[c].split()]
+        widest = max((textfit.text_width(w, size, family, bold) for w, bold in words), default=0.0)
+        need.append(widest / 0.94 * PT + 2 * CELL_MARGINS[0] + PT)
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+    spare = [max(0.0, w - n) for n, w in zip(need, widths, strict=True)]
+    if short and sum(spare) >= short:
+        widths = [max(w, n) - (sp / sum(spare) * short if sp else 0.0)
+                  for w, n, sp in zip(widths, need, spare, strict=True)]
+    result = [int(w) for w in widths]
+    result[-1] += total - sum(result)
+    return result
 
 
 def _row_height(cells: tuple[str, ...], widths: list[int], size: float, bold: bool, family: str) -> int:
     """The row's height: its tallest cell, measured, plus the cell margins."""
-    lines = max((len(textfit.wrap(text, (w - 2 * CELL_MARGINS[0]) / PT, size, family, bold))
+    lines = max((len(textfit.wrap(text, _cell_width(w), size, family, bold))
                  for text, w in zip(cells, widths, strict=True)), default=1)
     return _lines_height(lines, size) + 2 * CELL_MARGINS[1]
 
@@ -577,15 +633,13 @@ def _table_pages(slide: Slide, ctx: _Context) -> list[Page]:
     assert table is not None
     rect = ctx.content_rect("table", slide.source_line)
     budget = int(rect.h * 0.97)  # viewers set a line a little taller than 1.2 x the size
-    widths = _column_widths(table, rect.w)
     family = ctx.theme.fonts.body.family
-    for size in TABLE_SIZES:
-        heights = _table_heights(table, widths, size, family)
-        if sum(heights) <= budget:
-            return [Page(slide, "table", slide.title, size=size, rows=table.rows)]
-    size = TABLE_SIZES[-1]
-    heights = _table_heights(table, widths, size, family)
-    spans = textfit.balanced_spans(heights[1:], budget - heights[0])
+
+    def split(size: float) -> list[tuple[int, int]]:
+        heights = _table_heights(table, _column_widths(table, rect.w, size, family), size, family)
+        return textfit.balanced_spans(heights[1:], budget - heights[0]) if table.rows else [(0, 0)]
+
+    size, spans = _best_split(TABLE_SIZES, split)
     return [Page(slide, "table", slide.title if i == 0 else slide.title + CONTINUED, size=size,
                  rows=table.rows[a:b], first=i == 0) for i, (a, b) in enumerate(spans)]
 
@@ -608,20 +662,22 @@ class _TitleGeometry:
 
 
 def _title_geometry(ctx: _Context) -> _TitleGeometry:
+    """Marking above the title; below the title block, the meeting box on the left (read after the subtitle)
+    and the logo or organisation in the bottom right corner."""
     layout = ctx.layouts["title"]
     title = ctx.title_rect("title")
     sub = _placeholder_of(layout, PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY)
-    below = max(title.bottom, Rect.of(sub).bottom if sub is not None else 0) + int(0.3 * INCH)
+    below = max(title.bottom, Rect.of(sub).bottom if sub is not None else 0) + int(0.5 * INCH)
     bottom = ctx.height - int(0.45 * INCH)
     left, right = ctx.margins("title")
-    box_w = min(int(6.0 * INCH), int(ctx.width * 0.48))
-    box = Rect(ctx.width - right - box_w, below, box_w, max(bottom - below, int(0.8 * INCH)))
+    box_w = min(int(6.4 * INCH), int(ctx.width * 0.5))
     logo_h = int(0.7 * INCH)
+    org_w = min(int(4.0 * INCH), ctx.width - right - left - box_w - int(0.4 * INCH))
     return _TitleGeometry(
         marking=Rect(title.x, max(int(0.3 * INCH), title.y - int(0.75 * INCH)), 0, int(0.42 * INCH)),
-        org=Rect(left, below, box.x - left - int(0.4 * INCH), int(0.5 * INCH)),
-        box=box,
-        logo=Rect(left, bottom - logo_h, 0, logo_h),
+        org=Rect(ctx.width - right - org_w, bottom - int(0.5 * INCH), org_w, int(0.5 * INCH)),
+        box=Rect(left, below, box_w, max(bottom - below, 0)),  # no room: the box gets a slide of its own
+        logo=Rect(ctx.width - right, bottom - logo_h, 0, logo_h),
     )
 
 
@@ -634,12 +690,9 @@ def _box_lines(slide: Slide, size: float, theme: Theme) -> list[Line]:
         if isinstance(block, Paragraph):
             lines.append(Line(block.inlines, size, colour=theme.colours.text, space_before=0.4 * size))
         elif isinstance(block, BulletList):
-            lines += [Line(item, size, bullet="\u2022", colour=theme.colours.text, space_before=0.4 * size)
-                      for item in block.items]
+            lines += [Line(item, size, bullet="\u2022", bullet_colour=theme.colours.primary,
+                           colour=theme.colours.text, space_before=0.4 * size) for item in block.items]
     return lines
-
-
-BOX_INSETS = (int(0.25 * INCH), int(0.18 * INCH), int(0.25 * INCH), int(0.18 * INCH))
 
 
 def _box_size(slide: Slide, ctx: _Context) -> float | None:
@@ -717,12 +770,8 @@ def _fill_bullets(slide: PptxSlide, page: Page, ctx: _Context) -> None:
 
 def _write_bullets(frame: TextFrame, page: Page, ctx: _Context) -> None:
     lines = _bullet_lines(page.bullets, page.size, page.kind, ctx.theme)
-    lines = [replace(line, colour=ctx.theme.colours.text) for line in lines]
     _prepare(frame, TEXT_INSETS, MSO_ANCHOR.TOP)
     _write(frame, lines, ctx.theme.fonts.body.office, ctx.meta.language)
-    if page.kind != "sources":
-        for paragraph in frame.paragraphs:
-            px.set_bullet(paragraph, BULLET_MARGIN, -BULLET_MARGIN, "\u2022", ctx.theme.colours.primary)
 
 
 def _slide_placeholder(slide: PptxSlide, idx: int) -> Shape | None:
@@ -770,14 +819,15 @@ def _fill_title_slide(slide: PptxSlide, page: Page, ctx: _Context) -> None:
     _fill_subtitle(slide, page, ctx)
     if ctx.meta.marking:
         _add_marking(slide, geo.marking, ctx)
-    if ctx.theme.organisation and not ctx.theme.logo:
-        _add_organisation(slide, geo.org, ctx)
-    if ctx.theme.logo:
-        picture = slide.shapes.add_picture(io.BytesIO(ctx.theme.logo), geo.logo.x, geo.logo.y, height=geo.logo.h)
-        picture.name = "Logo"
-        px.set_alt_text(picture, f"{ctx.theme.organisation} logo" if ctx.theme.organisation else "Logo")
     if page.box and page.slide.box is not None:
         _add_meeting_box(slide, geo.box, ctx, page.slide)
+    if ctx.theme.logo:
+        picture = slide.shapes.add_picture(io.BytesIO(ctx.theme.logo), geo.logo.x, geo.logo.y, height=geo.logo.h)
+        picture.left = geo.logo.x - picture.width  # right-aligned, whatever the logo's proportions
+        picture.name = "Logo"
+        px.set_alt_text(picture, f"{ctx.theme.organisation} logo" if ctx.theme.organisation else "Logo")
+    elif ctx.theme.organisation:
+        _add_organisation(slide, geo.org, ctx)
 
 
 def _fill_subtitle(slide: PptxSlide, page: Page, ctx: _Context) -> None:
@@ -814,24 +864,27 @@ def _add_marking(slide: PptxSlide, at: Rect, ctx: _Context) -> None:
 def _add_organisation(slide: PptxSlide, at: Rect, ctx: _Context) -> None:
     box = slide.shapes.add_textbox(at.x, at.y, at.w, at.h)
     box.name = "Organisation"
-    _prepare(box.text_frame, TEXT_INSETS, MSO_ANCHOR.TOP)
-    line = Line(_plain(ctx.theme.organisation), 18, bold=True, colour=ctx.theme.colours.primary)
+    _prepare(box.text_frame, TEXT_INSETS, MSO_ANCHOR.BOTTOM)
+    line = Line(_plain(ctx.theme.organisation), 18, bold=True, colour=ctx.theme.colours.primary,
+                align=PP_ALIGN.RIGHT)
     _write(box.text_frame, [line], ctx.theme.fonts.body.office, ctx.meta.language)
 
 
 def _add_meeting_box(slide: PptxSlide, rect: Rect, ctx: _Context, model: Slide) -> None:
-    box = slide.shapes.add_textbox(rect.x, rect.y, rect.w, rect.h)
+    """The meeting box, as tall as its measured text (at most the space below the title)."""
+    size = _box_size(model, ctx) or BOX_SIZES[-1]
+    lines = _box_lines(model, size, ctx.theme)
+    width, _ = _inner(rect, BOX_INSETS)
+    text_h = textfit.text_height([_to_para(line) for line in lines], width, ctx.theme.fonts.body.family)
+    height = min(rect.h, round(text_h * PT * 1.05) + BOX_INSETS[1] + BOX_INSETS[3])
+    box = slide.shapes.add_textbox(rect.x, rect.y, rect.w, height)
     box.name = "Meeting"
     box.fill.solid()
-    box.fill.fore_color.rgb = RGBColor.from_string(px.hex_colour(ctx.theme.colours.box))
-    box.line.color.rgb = RGBColor.from_string(px.hex_colour(ctx.theme.colours.primary))
+    box.fill.fore_color.rgb = _rgb(ctx.theme.colours.box)
+    box.line.color.rgb = _rgb(ctx.theme.colours.primary)
     box.line.width = Pt(0.75)
     _prepare(box.text_frame, BOX_INSETS, MSO_ANCHOR.TOP)
-    size = _box_size(model, ctx) or BOX_SIZES[-1]
-    _write(box.text_frame, _box_lines(model, size, ctx.theme), ctx.theme.fonts.body.office, ctx.meta.language)
-    for paragraph in box.text_frame.paragraphs[1:]:
-        if paragraph._p.pPr is not None and paragraph._p.pPr.get("marL"):
-            px.set_bullet(paragraph, BULLET_MARGIN, -BULLET_MARGIN, "\u2022", ctx.theme.colours.primary)
+    _write(box.text_frame, lines, ctx.theme.fonts.body.office, ctx.meta.language)
 
 
 # ---------------------------------------------------------------- chart slide
@@ -862,25 +915,48 @@ def _chart_type(data: ChartData) -> XL_CHART_TYPE:
     return _CHART_TYPES[data.family]
 
 
-def _chart_categories(data: ChartData) -> list[str]:
-    """Category names; with one series, a category the sources give no figure for says so (no bar is not 0)."""
-    if len(data.series) != 1:
-        return list(data.categories)
-    values = data.series[0].values
-    return [f"{c} (no figure)" if v is None else c for c, v in zip(data.categories, values, strict=True)]
+@dataclass(frozen=True)
+class _CategoryLabels:
+    names: list[str]
+    size: float
+    skip: int  # show every n-th label
+
+
+def _chart_categories(data: ChartData, chart_width: int, family: str) -> _CategoryLabels:
+    """Category names wrapped to their slot, at a size that lets their longest word fit (as the drawn charts
+    do); single words such as years are never broken: a long run of them shows every 2nd, 5th or 10th.
+    With one series, a category the sources give no figure for says so: no bar must not read as zero."""
+    names = list(data.categories)
+    if len(data.series) == 1:
+        names = [f"{c}\n(no figure)" if v is None else c for c, v in zip(names, data.series[0].values, strict=True)]
+    column_slot = 0.85 * (chart_width - 1.1 * INCH) / PT / max(1, len(names))
+    slot = 2.2 * INCH / PT if data.family == "barh" else column_slot
+    if all(len(n.split()) == 1 for n in names):
+        widest = max((textfit.text_width(n, CHART_TEXT_SIZE, family) for n in names), default=0.0)
+        skip = next((k for k in (1, 2, 5, 10, 20) if slot * k >= widest * 1.2), 20)
+        return _CategoryLabels(names, CHART_TEXT_SIZE, 1 if data.family == "barh" else skip)
+    words = [w for name in names for w in name.split()]
+    size = next((s for s in CATEGORY_SIZES if all(textfit.text_width(w, s, family) <= slot for w in words)),
+                CATEGORY_SIZES[-1])
+    wrapped = ["\n".join(line for part in name.split("\n") for line in textfit.wrap(part, slot, size, family))
+               for name in names]
+    return _CategoryLabels(wrapped, size, 1)
 
 
 def _add_chart(slide: PptxSlide, figure: Figure, rect: Rect, ctx: _Context) -> None:
     """A native, editable chart from the figure's numbers, with the figure's alt text."""
     data = figure.data
     chart_data = CategoryChartData(number_format=data.number_format)
-    chart_data.categories = _chart_categories(data)
+    labels = _chart_categories(data, rect.w, ctx.theme.fonts.body.family)
+    chart_data.categories = labels.names
     for series in data.series:
         chart_data.add_series(series.name, series.values)
     frame = slide.shapes.add_chart(_chart_type(data), rect.x, rect.y, rect.w, rect.h, chart_data)
     frame.name = f"Figure {figure.number}" if figure.number else "Figure"
     px.set_alt_text(frame, figure.alt)
     _style_chart(frame.chart, data, ctx.theme)
+    frame.chart.category_axis.tick_labels.font.size = Pt(labels.size)
+    px.level_category_labels(frame.chart.category_axis, labels.skip)
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -934,6 +1010,7 @@ def _style_axes(chart: Chart, data: ChartData, theme: Theme) -> None:
     categories.tick_labels.font.size = Pt(CHART_TEXT_SIZE)
     if data.family == "barh":
         categories.reverse_order = True  # first category on top, read top to bottom
+        px.value_axis_crosses_at_max(values)  # and the value axis stays at the bottom
 
 
 def _label_chart(chart: Chart, data: ChartData, theme: Theme) -> None:
@@ -979,8 +1056,8 @@ def _fill_table_slide(slide: PptxSlide, page: Page, ctx: _Context) -> None:
     table = page.slide.table
     assert table is not None
     rect = ctx.content_rect("table", page.slide.source_line)
-    widths = _column_widths(table, rect.w)
     family = ctx.theme.fonts.body.family
+    widths = _column_widths(table, rect.w, page.size, family)
     rows = (table.header, *page.rows)
     heights = [_row_height(r, widths, page.size, i == 0, family) for i, r in enumerate(rows)]
     frame = slide.shapes.add_table(len(rows), len(widths), rect.x, rect.y, rect.w, sum(heights))
@@ -998,20 +1075,20 @@ def _fill_table_slide(slide: PptxSlide, page: Page, ctx: _Context) -> None:
                        page.size, ctx)
 
 
-def _fill_cell(cell: object, text: str, row: int, numeric: bool, size: float, ctx: _Context) -> None:
+def _fill_cell(cell: _Cell, text: str, row: int, numeric: bool, size: float, ctx: _Context) -> None:
     colours = ctx.theme.colours
     header = row == 0
-    cell.margin_left = cell.margin_right = Emu(CELL_MARGINS[0])  # type: ignore[attr-defined]
-    cell.margin_top = cell.margin_bottom = Emu(CELL_MARGINS[1])  # type: ignore[attr-defined]
-    cell.vertical_anchor = MSO_ANCHOR.MIDDLE  # type: ignore[attr-defined]
+    cell.margin_left = cell.margin_right = Emu(CELL_MARGINS[0])
+    cell.margin_top = cell.margin_bottom = Emu(CELL_MARGINS[1])
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     line = Line(_plain(text), size, bold=header, colour="#FFFFFF" if header else colours.text,
                 align=PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT)
-    _write(cell.text_frame, [line], ctx.theme.fonts.body.office, ctx.meta.language)  # type: ignore[attr-defined]
-    cell.fill.solid()  # type: ignore[attr-defined]
+    _write(cell.text_frame, [line], ctx.theme.fonts.body.office, ctx.meta.language)
+    cell.fill.solid()
     fill = colours.primary if header else (colours.box if row % 2 == 0 else "#FFFFFF")
-    cell.fill.fore_color.rgb = _rgb(fill)  # type: ignore[attr-defined]
+    cell.fill.fore_color.rgb = _rgb(fill)
     if not header:
-        px.set_cell_bottom_border(cell, PT // 2, "#C8CDD4")  # type: ignore[arg-type]
+        px.set_cell_bottom_border(cell, PT // 2, "#C8CDD4")
 
 
 # ================================================================ metadata and the package
@@ -1061,9 +1138,6 @@ def _normalize_workbooks(prs: PresentationType, timestamp: int) -> None:
 
 
 def _redate_workbook(blob: bytes, timestamp: int) -> bytes:
-    import re
-    import zipfile
-
     stamp = _when(timestamp).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(blob))
     out = io.BytesIO()

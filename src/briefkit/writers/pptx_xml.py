@@ -13,6 +13,7 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from lxml import etree
+from pptx.enum.chart import XL_AXIS_CROSSES
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.oxml import parse_xml
@@ -354,3 +355,36 @@ def set_body(element: etree._Element, anchor: str | None = None, insets: tuple[i
             if old.tag in (qn("a:normAutofit"), qn("a:spAutoFit"), qn("a:noAutofit")):
                 body_pr.remove(old)
         body_pr.insert(0, etree.Element(qn("a:noAutofit")))
+
+
+# ---------------------------------------------------------------- charts
+
+_CAT_AX_AFTER_SKIP = ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")
+
+
+def level_category_labels(axis: object, skip: int = 1) -> None:
+    """Category labels level, every one shown (the names come wrapped to their slot): LibreOffice would turn
+    long names 45 degrees and drop some. With `skip` > 1 (single words such as years, too many to sit side
+    by side) PowerPoint shows every skip-th label and LibreOffice, which ignores the skip, turns them."""
+    cat_ax = axis._element  # type: ignore[attr-defined]
+    for old in cat_ax.findall(qn("c:tickLblSkip")):
+        cat_ax.remove(old)
+    element = etree.Element(qn("c:tickLblSkip"), val=str(skip))
+    anchor = next((cat_ax.find(qn(t)) for t in _CAT_AX_AFTER_SKIP if cat_ax.find(qn(t)) is not None), None)
+    if anchor is None:
+        cat_ax.append(element)
+    else:
+        anchor.addprevious(element)
+    body_pr = cat_ax.find(f"{qn('c:txPr')}/{qn('a:bodyPr')}")
+    if body_pr is not None and skip == 1:
+        body_pr.set("rot", "0")
+        body_pr.set("vert", "horz")
+
+
+def value_axis_crosses_at_max(value_axis: object) -> None:
+    """Put the value axis at the far end of the category axis: with categories reversed (first on top), that
+    keeps the value axis at the bottom. python-pptx offers this only the other way round."""
+    val_ax = value_axis._element  # type: ignore[attr-defined]
+    val_ax._remove_crosses()
+    val_ax._remove_crossesAt()
+    val_ax._add_crosses(val=XL_AXIS_CROSSES.MAXIMUM)

@@ -8,6 +8,7 @@ The font file is the one fontconfig picks for the family (`fc-match`), as LibreO
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -15,6 +16,10 @@ from functools import lru_cache
 from fontTools.ttLib import TTFont
 
 LINE_HEIGHT = 1.2  # a line's height as a multiple of the font size
+
+# Carlito's 'head' table carries an odd creation date that fontTools warns about on every load; harmless here.
+logging.getLogger("fontTools.ttLib.tables._h_e_a_d").addFilter(
+    lambda record: "timestamp seems very low" not in record.getMessage())
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Para:
     bold: bool = False
     indent: float = 0.0
     space_before: float = 0.0
+    tag: int = -1  # the caller's own reference (e.g. the bullet's index), kept through `chunk_to_fit`
 
 
 class FontMetrics:
@@ -94,18 +100,21 @@ def wrap(text: str, width: float, size: float, family: str, bold: bool = False) 
                 lines.append(current)
                 current = word
             while font.width(current, size) > width and len(current) > 1 and " " not in current:
-                cut = _longest_prefix(current, width, size, font)
+                cut = _break_point(current, width, size, font)
                 lines.append(current[:cut])
                 current = current[cut:]
         lines.append(current)
     return lines
 
 
-def _longest_prefix(word: str, width: float, size: float, font: FontMetrics) -> int:
+def _break_point(word: str, width: float, size: float, font: FontMetrics) -> int:
+    """Where a word too wide for a line breaks: after its last hyphen that fits, else after the last
+    character that fits."""
     cut = 1
     while cut < len(word) and font.width(word[: cut + 1], size) <= width:
         cut += 1
-    return cut
+    hyphen = word.rfind("-", 0, cut)
+    return hyphen + 1 if hyphen > 0 else cut
 
 
 def line_count(para: Para, width: float, family: str) -> int:
@@ -138,8 +147,19 @@ def chunk_to_fit(paras: list[Para], width: float, height: float, family: str) ->
         return []
     heights = [paragraph_height(p, width, family) for p in pieces]
     spaces = [p.space_before for p in pieces]
-    count = len(_greedy(heights, spaces, height))
-    return [pieces[a:b] for a, b in _balanced(heights, spaces, count, height)]
+    return [pieces[a:b] for a, b in balanced_spans(heights, height, spaces)]
+
+
+def balanced_spans(heights: list[float] | list[int], height: float,
+                   spaces: list[float] | None = None) -> list[tuple[int, int]]:
+    """(start, end) spans of consecutive items, each no taller than `height`: as few spans as greedy filling
+    needs, with the items spread evenly over them. `spaces[i]` is the gap above item i inside a span."""
+    items = [float(h) for h in heights]
+    gaps = spaces if spaces is not None else [0.0] * len(items)
+    if not items:
+        return []
+    count = len(_greedy(items, gaps, height))
+    return _balanced(items, gaps, count, height)
 
 
 def _cut_paragraph(para: Para, width: float, height: float, family: str) -> list[Para]:
