@@ -44,7 +44,8 @@ def scale_factbase(src: Path, dest: Path, factor: int) -> Path:
                 clone = _clone(conflict, copy)
                 clone["facts"] = [f"{f}-x{copy}" if copy else f for f in conflict["facts"]]
                 if conflict.get("more_credible"):
-                    clone["more_credible"] = f"{conflict['more_credible']}-x{copy}" if copy else conflict["more_credible"]
+                    best = conflict["more_credible"]
+                    clone["more_credible"] = f"{best}-x{copy}" if copy else best
                 new_conflicts.append(clone)
         data["facts"] = new_facts
         if conflicts:

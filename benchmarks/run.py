@@ -47,7 +47,7 @@ def briefkit(*args: str) -> list[str]:
     return [sys.executable, "-m", "briefkit.cli", *args]
 
 
-def median_run(cmd: list[str], prepare=None) -> dict[str, float]:  # noqa: ANN001 - optional callable
+def median_run(cmd: list[str], prepare=None) -> dict[str, float]:
     times, peaks = [], []
     for _ in range(REPEAT):
         if prepare:
@@ -73,10 +73,10 @@ def pandoc_peer(work: Path) -> dict[str, float]:
     """pandoc converting an equivalent Markdown brief to DOCX, the deck to PPTX, and the brief to PDF via WeasyPrint."""
     import pypandoc
 
+    from briefkit.audience import load_audience
     from briefkit.build import BuildOptions, Timings
     from briefkit.compose import compose
     from briefkit.factbase import load_factbase
-    from briefkit.audience import load_audience
     from briefkit.paths import builtin_seeds, builtin_templates
     from briefkit.theme.load import load_theme
 

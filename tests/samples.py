@@ -5,8 +5,25 @@ from __future__ import annotations
 import io
 
 from briefkit.document.model import (
-    BulletList, ChartData, Deck, Document, Emph, Figure, FigureBlock, Heading, Meta, NoteRef, Paragraph, Series,
-    Slide, Strong, Table, TableBlock, TableOfContents, Text, Box,
+    Box,
+    BulletList,
+    ChartData,
+    Deck,
+    Document,
+    Emph,
+    Figure,
+    FigureBlock,
+    Heading,
+    Meta,
+    NoteRef,
+    Paragraph,
+    Series,
+    Slide,
+    Strong,
+    Table,
+    TableBlock,
+    TableOfContents,
+    Text,
 )
 from briefkit.theme.model import Colours, Fonts, Theme
 

@@ -82,7 +82,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
             raise UsageError(Problem("--audience", None, f"unknown audience {name!r}; known: {', '.join(known)}"))
     bad = [f for f in options.formats if f not in FORMATS]
     if bad:
-        raise UsageError(Problem("--format", None, f"unknown format {', '.join(bad)}; choose from {', '.join(FORMATS)}"))
+        known_formats = ", ".join(FORMATS)
+        raise UsageError(Problem("--format", None, f"unknown format {', '.join(bad)}; choose from {known_formats}"))
     # Load and check everything once up front, so errors come before any work and any process is started.
     fb = load_factbase(options.facts)
     for name in names:

@@ -46,8 +46,8 @@ def build_lock(out_root: Path, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise BuildError(Problem(display_path(out_root), None,
-                                     "another briefkit build is writing to this folder; wait for it to finish")) from None
+            message = "another briefkit build is writing to this folder; wait for it to finish"
+            raise BuildError(Problem(display_path(out_root), None, message)) from None
         yield
     finally:
         handle.close()

@@ -8,7 +8,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -77,7 +77,7 @@ def check(facts: FactsOpt = None) -> None:
     _run(job)
 
 
-class FactsFormat(str, Enum):
+class FactsFormat(StrEnum):
     json = "json"
     table = "table"
 

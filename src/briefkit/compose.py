@@ -84,7 +84,8 @@ class Composed:
 
         to = options.email_to if options.email_to is not None else self.theme.email_to
         sender = options.email_from or self.theme.email_from
-        subject = self.meta.title + (f": brief for {self.meeting.title}" if self.meeting else f" ({self.meta.audience})")
+        for_whom = f": brief for {self.meeting.title}" if self.meeting else f" ({self.meta.audience})"
+        subject = self.meta.title + for_whom
         summary = [p.text for p in self.selection.bottom_line][:3]
         data = write_email(self.meta, subject, summary, outputs, sender, to)
         return OutputFile(self.file_name("email", "eml"), "eml", data)

@@ -30,10 +30,7 @@ def money(value: float, currency: str = "USD") -> str:
     """21000000 -> '$21 million'; 479000 -> '$479,000'; 8500000 -> '$8.5 million'."""
     sign = _CURRENCY_SIGNS.get(currency, "")
     suffix = "" if sign else f" {currency}"
-    if abs(value) >= 1_000_000:
-        amount = f"{number(value / 1_000_000)} million"
-    else:
-        amount = number(value)
+    amount = f"{number(value / 1000000)} million" if abs(value) >= 1000000 else number(value)
     return f"{sign}{amount}{suffix}"
 
 

@@ -53,5 +53,6 @@ def load_meeting(path: Path, topics: dict[str, str]) -> Meeting:
     if bad:
         line = line_of(data, ("topics",)) if isinstance(data, LMap) else None
         known = ", ".join(sorted(topics))
-        raise BriefkitError(Problem(shown, line, f"unknown topics {', '.join(bad)}; the fact base has: {known}", "topics"))
+        message = f"unknown topics {', '.join(bad)}; the fact base has: {known}"
+        raise BriefkitError(Problem(shown, line, message, "topics"))
     return meeting

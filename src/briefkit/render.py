@@ -179,7 +179,8 @@ def render_markdown(env: SandboxedEnvironment, name: str, context: dict[str, Any
         template = env.get_template(name)
         text = template.render(**context, **helpers.as_dict())
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(Problem(display_path(exc.filename or name), exc.lineno, exc.message or "syntax error")) from None
+        where = display_path(exc.filename or name)
+        raise TemplateError(Problem(where, exc.lineno, exc.message or "syntax error")) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(Problem(name, None, f"template {exc.name!r} not found in the theme or built-in")) from None
     except jinja2.UndefinedError as exc:

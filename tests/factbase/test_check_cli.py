@@ -104,7 +104,7 @@ def test_dataset_qualifier_must_be_kept(example: Path) -> None:
     trips = example / "datasets" / "trips.yaml"
     replace_in(trips, "trips: 12400", "trips: 15000")
     replace_in(trips, "facts: [use-2023-daily-trips,", "facts: [use-2023-daily-trips-mayor,")
-    code, lines = check(example)
+    _code, lines = check(example)
     line = line_with(trips, "trips: 15000")
     assert f"facts/datasets/trips.yaml:{line}: trips: the fact gives 15000 with qualifier 'about'; write {{value: 15000, qualifier: about}}" in lines
 
@@ -139,7 +139,7 @@ def test_missing_required_field(example: Path) -> None:
 def test_unknown_topic(example: Path) -> None:
     outlook = example / "facts" / "outlook.yaml"
     replace_in(outlook, "    topic: outlook", "    topic: weather")
-    code, lines = check(example)
+    _code, lines = check(example)
     assert f"facts/facts/outlook.yaml:{line_with(outlook, 'topic: weather')}: topic: 'weather' is not a topic of factbase.yaml" in lines
 
 
@@ -147,7 +147,7 @@ def test_conflict_with_unknown_fact(example: Path) -> None:
     usage = example / "facts" / "usage.yaml"
     replace_in(usage, "facts: [use-2023-daily-trips, use-2023-daily-trips-mayor]",
                "facts: [use-2023-daily-trips, use-2023-trips-mayor]")
-    code, lines = check(example)
+    _code, lines = check(example)
     line = line_with(usage, "use-2023-trips-mayor]")
     assert f"facts/facts/usage.yaml:{line}: facts: unknown fact 'use-2023-trips-mayor'" in lines
 
@@ -155,7 +155,7 @@ def test_conflict_with_unknown_fact(example: Path) -> None:
 def test_more_credible_must_be_in_conflict(example: Path) -> None:
     usage = example / "facts" / "usage.yaml"
     replace_in(usage, "more_credible: use-2023-daily-trips", "more_credible: use-2020-daily-trips")
-    code, lines = check(example)
+    _code, lines = check(example)
     line = line_with(usage, "more_credible")
     assert f"facts/facts/usage.yaml:{line}: more_credible: must be one of the conflict's facts" in lines
 
@@ -163,7 +163,7 @@ def test_more_credible_must_be_in_conflict(example: Path) -> None:
 def test_analysis_number_must_come_from_cited_facts(example: Path) -> None:
     analysis = example / "analysis.yaml"
     replace_in(analysis, "from $1.1 million to $3.2 million", "from $1.1 million to $3.5 million")
-    code, lines = check(example)
+    _code, lines = check(example)
     line = line_with(analysis, "$3.5 million")
     assert f"facts/analysis.yaml:{line}: judgments.text: the number '3.5 million' is not a value of the facts cited" in lines
 
@@ -173,7 +173,7 @@ def test_quote_must_match_statement(example: Path) -> None:
     replace_in(outlook, "statement: The mayor said the city aims to double cycling by 2030.",
                'statement: The mayor said the city aims "to double cycling" by 2030.\n'
                "    quote: {speaker: The mayor, text: to treble cycling}")
-    code, lines = check(example)
+    _code, lines = check(example)
     line = line_with(outlook, "quote:")
     assert f"facts/facts/outlook.yaml:{line}: quote.text: the quoted text must appear word for word in the statement" in lines
 

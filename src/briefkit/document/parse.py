@@ -16,8 +16,29 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from briefkit.document.model import (
-    Block, Box, BulletList, Deck, Document, Emph, Figure, FigureBlock, Heading, Inline, LineBreak, Link, Meta,
-    NoteRef, PageBreak, Paragraph, Slide, Strong, Table, TableBlock, TableOfContents, Text, plain_text,
+    Block,
+    Box,
+    BulletList,
+    Deck,
+    Document,
+    Emph,
+    Figure,
+    FigureBlock,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    Meta,
+    NoteRef,
+    PageBreak,
+    Paragraph,
+    Slide,
+    Strong,
+    Table,
+    TableBlock,
+    TableOfContents,
+    Text,
+    plain_text,
 )
 from briefkit.errors import Problem, TemplateError
 
@@ -228,7 +249,7 @@ def parse_brief(markdown: str, meta: Meta, figures: dict[str, Figure], tables: d
     return Document(meta=meta, blocks=tuple(blocks), notes=notes)
 
 
-def _walk_inlines(blocks: list[Block] | tuple[Block, ...]):  # noqa: ANN202 - generator of inlines
+def _walk_inlines(blocks: list[Block] | tuple[Block, ...]):
     for b in blocks:
         if isinstance(b, (Heading, Paragraph)):
             yield from b.inlines

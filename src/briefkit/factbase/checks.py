@@ -124,9 +124,11 @@ def _check_conflicts(fb: FactBase, o: Origins) -> list[Problem]:
             if f not in fb.facts:
                 out.append(o.problem("conflict", c.id, ("facts", i), f"unknown fact {f!r}", "facts"))
         if len(set(c.facts)) < 2:
-            out.append(o.problem("conflict", c.id, ("facts",), "a conflict links at least two different facts", "facts"))
+            message = "a conflict links at least two different facts"
+            out.append(o.problem("conflict", c.id, ("facts",), message, "facts"))
         if c.more_credible and c.more_credible not in c.facts:
-            out.append(o.problem("conflict", c.id, ("more_credible",), "must be one of the conflict's facts", "more_credible"))
+            message = "must be one of the conflict's facts"
+            out.append(o.problem("conflict", c.id, ("more_credible",), message, "more_credible"))
     return out
 
 
@@ -135,7 +137,7 @@ def _check_datasets(fb: FactBase, o: Origins) -> list[Problem]:
     for name, ds in fb.datasets.items():
         columns = {c.name: c for c in ds.columns}
         for i, record in enumerate(ds.records):
-            def bad(loc: tuple[Any, ...], message: str, fld: str, i: int = i) -> None:
+            def bad(loc: tuple[Any, ...], message: str, fld: str, i: int = i, name: str = name) -> None:
                 out.append(o.problem("dataset", name, ("records", i, *loc), message, fld))
 
             refs = record.get("facts")
@@ -221,7 +223,8 @@ def _check_analysis(fb: FactBase, o: Origins) -> list[Problem]:
     sections = {s.id for s in fb.info.sections}
     for key in a.section_leads:
         if key not in sections:
-            out.append(o.problem("analysis", "analysis", ("section_leads", key), f"{key!r} is not a section", "section_leads"))
+            loc = ("section_leads", key)
+            out.append(o.problem("analysis", "analysis", loc, f"{key!r} is not a section", "section_leads"))
     groups.append(("section_leads", list(a.section_leads.values())))
     for group, points in groups:
         for i, p in enumerate(points):

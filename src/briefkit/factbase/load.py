@@ -92,7 +92,7 @@ def load_factbase(root: Path) -> FactBase:
     src_path = root / "sources.yaml"
     if _exists(c, src_path):
         data = c.read(src_path)
-        for i, item in enumerate(_items(c, data, "sources", src_path)):
+        for _i, item in enumerate(_items(c, data, "sources", src_path)):
             s = c.model(Source, item, src_path)
             if s is not None:
                 c.origins.add("source", s.id, src_path, item, c.problems)
@@ -108,11 +108,13 @@ def load_factbase(root: Path) -> FactBase:
         if data is None:
             continue
         if not isinstance(data, LMap):
-            c.problems.append(Problem(display_path(path), getattr(data, "line", 1), "expected keys facts: and conflicts:"))
+            line = getattr(data, "line", 1)
+            c.problems.append(Problem(display_path(path), line, "expected keys facts: and conflicts:"))
             continue
         extra = set(data) - set(FactFile.model_fields)
         for key in sorted(extra):
-            c.problems.append(Problem(display_path(path), data.key_lines[key], "is not a known key (facts, conflicts)", key))
+            message = "is not a known key (facts, conflicts)"
+            c.problems.append(Problem(display_path(path), data.key_lines[key], message, key))
         for item in _items(c, data, "facts", path, required=False):
             f = c.model(Fact, item, path)
             if f is not None:
@@ -193,4 +195,4 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     if len(unique) <= MAX_PROBLEMS:
         return unique
     rest = len(unique) - MAX_PROBLEMS
-    return unique[:MAX_PROBLEMS] + [Problem(unique[MAX_PROBLEMS].path, None, f"... and {rest} more problems")]
+    return [*unique[:MAX_PROBLEMS], Problem(unique[MAX_PROBLEMS].path, None, f"... and {rest} more problems")]

@@ -66,7 +66,8 @@ def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise error(Problem(shown, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")) from None
+        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        raise error(Problem(shown, line, message)) from None
     yaml = YAML(typ="safe", pure=True)
     try:
         node = yaml.compose(text)
