@@ -7,6 +7,7 @@ copies are spread over the same topics, so every stage sees N times the work.
 from __future__ import annotations
 
 import argparse
+import copy as copying
 import re
 import shutil
 from pathlib import Path
@@ -56,7 +57,7 @@ def scale_factbase(src: Path, dest: Path, factor: int) -> Path:
         rows = []
         for copy in range(factor):
             for row in data["records"]:
-                clone = dict(row)
+                clone = copying.deepcopy(row)
                 clone["facts"] = [f"{f}-x{copy}" if copy else f for f in row["facts"]]
                 for key, column in ((c["name"], c) for c in data["columns"]):
                     if column.get("type") == "year" and isinstance(clone.get(key), int) and copy:
@@ -73,7 +74,7 @@ def scale_factbase(src: Path, dest: Path, factor: int) -> Path:
 
 
 def _clone(item: dict, copy: int) -> dict:
-    clone = dict(item)
+    clone = copying.deepcopy(item)  # shared sub-objects would be written as YAML anchors, which the loader refuses
     if copy:
         clone["id"] = f"{item['id']}-x{copy}"
     return clone

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from briefkit.errors import Problem, TemplateError, display_path
 from briefkit.factbase.yamlfile import LList, LMap, line_of, load_yaml
@@ -17,11 +18,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _span(value: tuple[int, int]) -> tuple[int, int]:
+    low, high = value
+    if low < 1 or high < low:
+        raise ValueError(f"[{low}, {high}] is not a range: write [least, most], at least 1")
+    return value
+
+
 class Limits(_Strict):
     """Measured on the built files; a build that breaks one says so and fails."""
 
     brief_pages: tuple[int, int] = (1, 40)
     deck_slides: tuple[int, int] = (1, 40)
+
+    _check = field_validator("brief_pages", "deck_slides")(_span)
 
 
 class DeckProfile(_Strict):
@@ -37,13 +47,15 @@ class DeckProfile(_Strict):
 
 class Audience(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str
-    description: str
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
     marking: str = "For discussion"
     parts: list[Part] = Field(min_length=1)
     sections: list[str] | Literal["all"] = "all"  # section ids in order; "*" stands for the others
     max_weight: Literal[1, 2, 3] = 3
     facts_per_section: int = Field(default=0, ge=0)  # 0 = no cap
+    facts_off_topic: int = Field(default=0, ge=0)  # with a meeting: cap for sections off its topics; 0 = as above
+    bottom_line: int | None = Field(default=None, ge=1)  # paragraphs of the bottom line; None = all
     judgments: int = Field(default=5, ge=1)
     talking_points: int = Field(default=6, ge=0)
     indicators: int = Field(default=6, ge=0)
@@ -53,25 +65,89 @@ class Audience(_Strict):
     deck: DeckProfile = DeckProfile()
     limits: Limits = Limits()
     tone: str = ""  # guidance for template authors; available to templates as audience.tone
+    with_meeting: dict[str, Any] = {}  # values that replace the ones above when the brief is for a meeting
+
+    @field_validator("with_meeting")
+    @classmethod
+    def _not_name(cls, value: dict[str, Any]) -> dict[str, Any]:
+        wrong = sorted({"name", "with_meeting"} & set(value))
+        if wrong:
+            raise ValueError(f"a meeting cannot change {', '.join(wrong)}")
+        return value
+
+    def for_meeting(self) -> Audience:
+        """The profile as it applies to a brief for a meeting: `with_meeting` merged in (nested keys one by one)."""
+        if not self.with_meeting:
+            return self
+        merged = _merge(self.model_dump(exclude={"with_meeting"}), dict(self.with_meeting))
+        return Audience.model_validate(merged)
 
 
-def load_audience(path: Path) -> Audience:
-    data = load_yaml(path, error=TemplateError)
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def load_audience(path: Path, section_ids: Iterable[str] | None = None) -> Audience:
+    """Load and check one profile (its `with_meeting` values too); given the fact base's section ids,
+    its `sections` must name only those."""
+    data = load_yaml(path, error=TemplateError, inside=path.parent)  # no symlink out of the profiles folder
+    shown = display_path(path)
     try:
-        return Audience.model_validate({"name": path.stem, **data} if isinstance(data, dict) else data)
+        audience = Audience.model_validate({"name": path.stem, **data} if isinstance(data, dict) else data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            line = line_of(data, tuple(err["loc"])) if isinstance(data, (LMap, LList)) else None
-            field = ".".join(str(p) for p in err["loc"]) or None
-            problems.append(Problem(display_path(path), line, str(err["msg"]).removeprefix("Value error, "), field))
-        raise TemplateError(*problems) from None
+        raise TemplateError(*_problems(exc, data, shown)) from None
+    try:
+        audience.for_meeting()
+    except ValidationError as exc:
+        raise TemplateError(*_problems(exc, data, shown, ("with_meeting",))) from None
+    if section_ids is not None and isinstance(audience.sections, list):
+        known = list(section_ids)
+        bad = [s for s in audience.sections if s != "*" and s not in known]
+        if bad:
+            line = line_of(data, ("sections",)) if isinstance(data, LMap) else None
+            raise TemplateError(Problem(shown, line, f"unknown sections {', '.join(bad)}; the fact base has: "
+                                                     f"{', '.join(known)}", "sections"))
+    return audience
+
+
+def _problems(exc: ValidationError, data: object, shown: str, prefix: tuple[str, ...] = ()) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = prefix + tuple(str(p) if not isinstance(p, int) else p for p in err["loc"])
+        line = line_of(data, loc) if isinstance(data, (LMap, LList)) else None
+        field = ".".join(str(p) for p in loc) or None
+        problems.append(Problem(shown, line, str(err["msg"]).removeprefix("Value error, "), field))
+    return problems
+
+
+def limit_problems(audience: Audience, profile: Path, measured: dict[str, int], built: str,
+                   minimum: bool = True) -> list[Problem]:
+    """The limits the measured outputs break, each located at its line in the profile; the least lengths only
+    with `minimum` (a brief as of an early date is short by nature)."""
+    labels = {"brief_pages": ("brief", "pages"), "deck_slides": ("deck", "slides")}
+    problems = []
+    for key, (what, unit) in labels.items():
+        if key not in measured:
+            continue
+        low, high = getattr(audience.limits, key)
+        if (low <= measured[key] or not minimum) and measured[key] <= high:
+            continue
+        data = load_yaml(profile, error=TemplateError)
+        line = line_of(data, ("limits", key)) if isinstance(data, LMap) else None
+        problems.append(Problem(display_path(profile), line,
+                                f"the {audience.name} {what} comes to {measured[key]} {unit}; the limit is {low} to "
+                                f"{high}; {built} keeps its previous files (--no-limits builds it anyway)",
+                                f"limits.{key}"))
+    return problems
 
 
 def audience_files(folders: list[Path]) -> dict[str, Path]:
-    """Audience name -> profile file; a file in an earlier folder (the user's theme) wins."""
+    """Audience name -> profile file, by name; a file in an earlier folder (the user's theme) wins."""
     found: dict[str, Path] = {}
     for folder in folders:
         for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
             found.setdefault(path.stem, path)
-    return found
+    return dict(sorted(found.items()))

@@ -6,23 +6,30 @@ Each stage is a function of the previous stage's output; `build_audience` runs t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from briefkit import __version__
-from briefkit.audience import Audience, audience_files, load_audience
-from briefkit.bundle import OutputFile, build_lock, clean_stale, publish, read_manifest
+from briefkit.audience import audience_files, load_audience
+from briefkit.bundle import OutputFile, build_lock, check_target, clean_stale, publish_all, read_manifest
+from briefkit.cache import Store, code_version, file_digest, folder_digest
 from briefkit.errors import BuildError, Problem, UsageError, display_path
-from briefkit.factbase import FactBase, PartialDate, load_factbase
-from briefkit.meeting import Meeting, load_meeting
 from briefkit.paths import builtin_templates
-from briefkit.theme.model import Theme
+
+if TYPE_CHECKING:  # the rest is imported where used: a build that finds its outputs current needs none of it
+    from briefkit.audience import Audience
+    from briefkit.background import Background
+    from briefkit.factbase import FactBase, PartialDate
+    from briefkit.meeting import Meeting
+    from briefkit.theme.model import Theme
 
 FORMATS = ("docx", "pdf", "pptx")
 
@@ -66,6 +73,7 @@ class AudienceResult:
     timings: dict[str, float]
     reused: bool  # nothing changed: the previous outputs were kept
     measured: dict[str, int]  # brief_pages, deck_slides
+    pending: tuple[OutputFile, ...] = ()  # made but not yet published: `build` publishes every audience at once
 
 
 def available_audiences(theme: Path | None) -> dict[str, Path]:
@@ -81,44 +89,138 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         if name not in known:
             raise UsageError(Problem("--audience", None, f"unknown audience {name!r}; known: {', '.join(known)}"))
     bad = [f for f in options.formats if f not in FORMATS]
+    if not options.formats:
+        raise UsageError(Problem("--format", None, f"no format given; choose from {', '.join(FORMATS)}"))
     if bad:
         known_formats = ", ".join(FORMATS)
         raise UsageError(Problem("--format", None, f"unknown format {', '.join(bad)}; choose from {known_formats}"))
+    current = _all_current(options, names, known)
+    if current is not None:  # the inputs' bytes are the ones the outputs were made from: nothing to read or do
+        return current
+    background = _pdf_background(options, names)
+    try:
+        results = _build(options, names, known, background, progress)
+    finally:
+        if background is not None:
+            background.close()
+        gc.unfreeze()
+    Store.for_output(options.out).prune()
+    return results
+
+
+def _build(options: BuildOptions, names: list[str], known: dict[str, Path], background: Background | None,
+           progress: Callable[[str], None] | None) -> list[AudienceResult]:
+    from briefkit.factbase import load_factbase
+    from briefkit.meeting import load_meeting
+
     # Load and check everything once up front, so errors come before any work and any process is started.
-    fb = load_factbase(options.facts)
+    start = time.perf_counter()
+    with long_lived():
+        fb = load_factbase(options.facts)
+    loaded = {"load": time.perf_counter() - start}  # once, for every audience
     for name in names:
-        load_audience(known[name])
+        load_audience(known[name], [s.id for s in fb.info.sections])
     if options.meeting:
         load_meeting(options.meeting, fb.info.topics)
-    options.out.mkdir(parents=True, exist_ok=True)
+    from briefkit.theme.load import check_theme
+
+    check_theme(options.theme, builtin_templates() / "default")
     with build_lock(options.out):
         clean_stale(options.out)
+        for name in names:
+            check_target(options.out / name)  # a folder we would replace but did not make: say so before working
         if len(names) == 1 or options.jobs == 1:
-            return [build_audience(options, n, progress) for n in names]
-        import os
+            made = [build_audience(options, n, progress, fb, background) for n in names]
+        else:
+            import os
 
-        workers = options.jobs or min(len(names), os.cpu_count() or 1)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(build_audience, options, n, None) for n in names]
-            results = []
-            for f in futures:
-                results.append(f.result())
-                if progress:
-                    progress(f"built {results[-1].audience}")
-            return results
+            from briefkit.parallel import run_parallel
+
+            workers = options.jobs or min(len(names), os.cpu_count() or 1)
+            made = run_parallel(build_audience, [(options, n, None, fb) for n in names], workers,
+                                done=lambda r: progress(f"built {r.audience}") if progress else None)
+        # Every audience's files are in memory; publish them together, so a failure leaves every folder as it was.
+        start = time.perf_counter()
+        publish_all([(r.folder, list(r.pending)) for r in made if r.pending])
+        seconds = time.perf_counter() - start
+        return [replace(r, pending=(), timings={**loaded, **r.timings, "bundle": seconds}) if r.pending
+                else replace(r, timings={**loaded, **r.timings}) for r in made]
+
+
+@contextlib.contextmanager
+def long_lived() -> Iterator[None]:
+    """For loading the fact base: millions of small objects that all live until the build ends. The cyclic
+    garbage collector would walk them again and again as they pile up, so that loading (and every later stage)
+    costs more per fact the larger the fact base. Pause it while they are made, then freeze them (`gc.freeze`) so
+    that later collections skip them; `build` unfreezes at the end. Measured: 9% less CPU at 100x the real fact base.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+        gc.freeze()
 
 
 def inputs_digest(options: BuildOptions, fb: FactBase, audience_path: Path, name: str) -> str:
     """A hash of every input of one audience's outputs: if it matches the manifest, nothing needs doing."""
     h = hashlib.sha256()
     h.update(f"briefkit {__version__}\n{name}\n{options.formats}\n{options.email_to}\n{options.email_from}\n".encode())
-    h.update(f"{options.max_file_mb} {options.max_email_mb} {_stamp_env()}\n".encode())
+    h.update(f"{options.max_file_mb} {options.max_email_mb} {options.check_limits} {_stamp_env()}\n".encode())
     h.update(fb.digest.encode())
     for path in _input_files(options, audience_path):
         h.update(str(path.name).encode())
         h.update(path.read_bytes())
-    h.update(_code_digest().encode())
+    h.update(code_version().encode())
     return h.hexdigest()
+
+
+def input_files_digest(options: BuildOptions, audience_path: Path, name: str) -> str:
+    """A hash of the bytes of every input file and option, taken before anything is parsed. When it matches the
+    manifest the outputs are current and the fact base need not even be read (the slow part of a no-op)."""
+    h = hashlib.sha256()
+    h.update(f"briefkit {__version__}\n{name}\n{options.formats}\n{options.email_to}\n{options.email_from}\n".encode())
+    h.update(f"{options.max_file_mb} {options.max_email_mb} {options.check_limits} {_stamp_env()}\n".encode())
+    h.update(f"{options.as_of.iso() if options.as_of else None}\n".encode())
+    h.update(folder_digest(options.facts).encode())
+    for path in _input_files(options, audience_path):
+        h.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+    h.update(code_version().encode())
+    return h.hexdigest()
+
+
+def _all_current(options: BuildOptions, names: list[str], known: dict[str, Path]) -> list[AudienceResult] | None:
+    """The previous results when every audience's outputs were made from exactly these input bytes and are
+    still intact on disk; else None."""
+    results = []
+    for name in names:
+        target = options.out / name
+        previous = read_manifest(target)
+        if not previous or not known[name].is_file() or not _files_intact(target, previous):
+            return None
+        if previous.get("input_files_digest") != input_files_digest(options, known[name], name):
+            return None
+        results.append(_kept(name, target, previous, {}))
+    return results
+
+
+def _kept(name: str, target: Path, manifest: dict[str, Any], timings: dict[str, float]) -> AudienceResult:
+    files = tuple((str(f["path"]), int(f["bytes"])) for f in manifest["files"])
+    return AudienceResult(name, target, files, timings, True, dict(manifest.get("measured", {})))
+
+
+def _pdf_background(options: BuildOptions, names: list[str]) -> Background | None:
+    """A second process for the PDF when one audience is built with other formats too and a core is free (with
+    several audiences, their processes already fill the cores)."""
+    from briefkit.background import Background, cores
+
+    if len(names) != 1 or options.jobs == 1 or "pdf" not in options.formats or len(options.formats) < 2:
+        return None
+    if cores() < 2:
+        return None
+    return Background(("briefkit.writers.pdf", "pypdf"))
 
 
 def _stamp_env() -> str:
@@ -137,66 +239,108 @@ def _input_files(options: BuildOptions, audience_path: Path) -> list[Path]:
     return files
 
 
-def _code_digest() -> str:
-    """The package's own source: a new briefkit must rebuild even when the inputs did not change."""
-    root = Path(__file__).parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        h.update(path.read_bytes())
-    return h.hexdigest()
+def build_audience(options: BuildOptions, name: str, progress: Callable[[str], None] | None = None,
+                   full: FactBase | None = None, background: Background | None = None) -> AudienceResult:
+    """Run the whole pipeline for one audience; its files come back in `pending` for `build` to publish.
 
-
-def build_audience(options: BuildOptions, name: str, progress: Callable[[str], None] | None = None) -> AudienceResult:
-    """Run the whole pipeline for one audience and publish its folder atomically."""
+    `full` is the fact base when the caller has loaded it already; `background`, a process for the PDF."""
+    from briefkit.factbase import load_factbase
+    from briefkit.meeting import load_meeting
     from briefkit.theme.load import load_theme
 
     t = Timings()
     say = progress or (lambda _msg: None)
     known = available_audiences(options.theme)
     audience: Audience = t.run("audience", lambda: load_audience(known[name]))  # type: ignore[assignment]
-    say(f"{name}: loading the fact base")
-    full: FactBase = t.run("load", lambda: load_factbase(options.facts))  # type: ignore[assignment]
+    with long_lived():
+        if full is None:
+            say(f"{name}: loading the fact base")
+            full = t.run("load", lambda: load_factbase(options.facts))  # type: ignore[assignment]
+    assert full is not None
     meeting: Meeting | None = load_meeting(options.meeting, full.info.topics) if options.meeting else None
     as_of = options.as_of or (meeting.when if meeting else None)
     fb: FactBase = t.run("select", lambda: full.select(as_of))  # type: ignore[assignment]
+    if meeting is not None:
+        audience = audience.for_meeting()
+    if as_of is not None:
+        from briefkit.selection import check_as_of
+
+        check_as_of(full, fb, audience, meeting, "--as-of" if options.as_of else display_path(options.meeting or ""))
     target = options.out / name
     digest = inputs_digest(options, fb, known[name], name)
+    files_digest = input_files_digest(options, known[name], name)
     previous = read_manifest(target)
-    if previous and previous.get("inputs_digest") == digest and _files_intact(target, previous):
+    intact = previous is not None and _files_intact(target, previous)
+    if previous and intact and previous.get("inputs_digest") == digest:
         say(f"{name}: up to date")
-        files = tuple((str(f["path"]), int(f["bytes"])) for f in previous["files"])  # type: ignore[index, union-attr]
-        return AudienceResult(name, target, files, t.stages, True, dict(previous.get("measured", {})))  # type: ignore[arg-type]
+        return _kept(name, target, previous, t.stages)
 
     theme: Theme = t.run("theme", lambda: load_theme(options.theme, builtin_templates() / "default"))  # type: ignore[assignment]
     from briefkit.compose import compose
 
     say(f"{name}: composing the brief and the deck")
-    composed = compose(fb, audience, meeting, theme, options, t)
+    composed = compose(fb, audience, meeting, theme, options, t, Store.for_output(options.out))
     say(f"{name}: writing {', '.join(options.formats)}")
-    outputs = composed.write(options.formats, t)
-    measured = composed.measure(outputs)
+    keys = {fmt: composed.output_key(fmt) for fmt in options.formats}
+    reuse, measured = _reusable(target, previous if intact else None, keys)
+    outputs, made = composed.write(options.formats, t, reuse, background)
+    measured = {k: v for k in _MEASURES.values() for v in [{**measured, **made}.get(k)] if v is not None}
     _check_sizes(outputs, options)
     if options.check_limits:
-        _check_limits(audience, measured, target)
+        # As of a date that leaves facts out, a brief is shorter by nature: only the maximum lengths hold.
+        _check_limits(audience, measured, target, known[name], minimum=len(fb.facts) == len(full.facts))
     email = t.run("email", lambda: composed.email(outputs, options))
     outputs.append(email)  # type: ignore[arg-type]
     _check_sizes(outputs, options)
-    manifest = _manifest(outputs, audience, fb, digest, measured)
+    manifest = _manifest(outputs, audience, fb, digest, files_digest, keys, measured)
     outputs.append(manifest)
-    say(f"{name}: publishing")
-    t.run("bundle", lambda: publish(target, outputs))
-    return AudienceResult(name, target, tuple((f.name, len(f.data)) for f in outputs), t.stages, False, measured)
+    say(f"{name}: ready to publish")
+    return AudienceResult(name, target, tuple((f.name, len(f.data)) for f in outputs), t.stages, False, measured,
+                          tuple(outputs))
 
 
 def _files_intact(target: Path, manifest: dict[str, object]) -> bool:
+    """Every file the manifest lists is there with the sha256 it records (a file edited by hand is not current)."""
     files = manifest.get("files")
     if not isinstance(files, list):
         return False
     for entry in files:
+        if not isinstance(entry, dict):
+            return False
         path = target / str(entry.get("path", ""))
-        if not path.is_file() or path.stat().st_size != entry.get("bytes"):
+        try:
+            if path.stat().st_size != entry.get("bytes") or file_digest(path) != entry.get("sha256"):
+                return False
+        except OSError:
             return False
     return True
+
+
+_MEASURES = {"pdf": "brief_pages", "pptx": "deck_slides"}  # what is measured in each format, in report order
+
+
+def _reusable(target: Path, previous: dict[str, Any] | None, keys: dict[str, str]) -> tuple[dict[str, bytes],
+                                                                                            dict[str, int]]:
+    """The previous bytes (and measurements) of each format whose writer would get exactly the same input: the
+    manifest records each file's key, and `_files_intact` has checked the file is the one recorded."""
+    if previous is None:
+        return {}, {}
+    reuse: dict[str, bytes] = {}
+    measured: dict[str, int] = {}
+    before = previous.get("measured") if isinstance(previous.get("measured"), dict) else {}
+    for entry in previous.get("files", []):
+        fmt = entry.get("format")
+        if fmt not in keys or entry.get("key") != keys[fmt]:
+            continue
+        if fmt in _MEASURES and not isinstance(before.get(_MEASURES[fmt]), int):
+            continue
+        try:
+            reuse[fmt] = (target / str(entry["path"])).read_bytes()
+        except OSError:
+            continue
+        if fmt in _MEASURES:
+            measured[_MEASURES[fmt]] = before[_MEASURES[fmt]]
+    return reuse, measured
 
 
 def _check_sizes(outputs: list[OutputFile], options: BuildOptions) -> None:
@@ -210,30 +354,26 @@ def _check_sizes(outputs: list[OutputFile], options: BuildOptions) -> None:
         raise BuildError(*problems)
 
 
-def _check_limits(audience: Audience, measured: dict[str, int], target: Path) -> None:
-    problems = []
-    for key, label in (("brief_pages", "brief pages"), ("deck_slides", "deck slides")):
-        if key not in measured:
-            continue
-        low, high = getattr(audience.limits, key)
-        if not low <= measured[key] <= high:
-            problems.append(Problem(display_path(target), None,
-                                    f"the {audience.name} {label} come to {measured[key]}; the audience's limit is "
-                                    f"{low}-{high} (templates/audiences/{audience.name}.yaml limits.{key}); "
-                                    "previous outputs kept"))
+def _check_limits(audience: Audience, measured: dict[str, int], target: Path, profile: Path,
+                  minimum: bool = True) -> None:
+    from briefkit.audience import limit_problems
+
+    problems = limit_problems(audience, profile, measured, display_path(target), minimum)
     if problems:
         raise BuildError(*problems)
 
 
-def _manifest(outputs: list[OutputFile], audience: Audience, fb: FactBase, digest: str,
-              measured: dict[str, int]) -> OutputFile:
+def _manifest(outputs: list[OutputFile], audience: Audience, fb: FactBase, digest: str, files_digest: str,
+              keys: dict[str, str], measured: dict[str, int]) -> OutputFile:
     body = {
         "briefkit": __version__,
         "audience": audience.name,
         "as_of": fb.as_of.iso() if fb.as_of else None,
         "facts_digest": fb.digest,
         "inputs_digest": digest,
+        "input_files_digest": files_digest,
         "measured": measured,
-        "files": [{"path": f.name, "format": f.format, "bytes": len(f.data), "sha256": f.sha256} for f in outputs],
+        "files": [{"path": f.name, "format": f.format, "bytes": len(f.data), "sha256": f.sha256,
+                   **({"key": keys[f.format]} if f.format in keys else {})} for f in outputs],
     }
     return OutputFile("manifest.json", "json", (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode())

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import signal
 import sys
 import tempfile
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-import typer
+try:
+    import typer
+except KeyboardInterrupt:  # Ctrl-C while Python is still starting: nothing has been done yet
+    sys.stderr.write("briefkit: interrupted; the previous outputs are untouched\n")
+    raise SystemExit(130) from None
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sourced fact base in; policy brief and deck out.")
 T = TypeVar("T")
+_STOPPED_BY: list[int] = []  # the signal that turned into KeyboardInterrupt, for the exit code 128 + signal
 
 FactsOpt = Annotated[Path | None, typer.Option("--facts", help="Fact base folder (default: the built-in seeds/).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known by this date (YYYY[-MM[-DD]]).")]
@@ -23,6 +31,7 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was know
 
 def _run(job: Callable[[], T]) -> T:
     """Run a command body: user errors become one line each and exit 1; bugs are logged, never shown raw."""
+    from briefkit.bundle import PublishedInterrupt
     from briefkit.errors import BriefkitError
 
     try:
@@ -31,16 +40,88 @@ def _run(job: Callable[[], T]) -> T:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted; previous outputs are untouched", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        signum = _STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT
+        if isinstance(exc, PublishedInterrupt):
+            typer.echo("briefkit: interrupted just after the new outputs were put in place; they are complete",
+                       err=True)
+        else:
+            typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+        raise typer.Exit(128 + signum) from None
     except typer.Exit:
         raise
     except Exception:
-        log = Path(tempfile.gettempdir()) / f"briefkit-crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        typer.echo(f"briefkit: internal error (a bug); please report it with the log {log}", err=True)
+        log = _write_crash_log()
+        typer.echo(f"briefkit: internal error (a bug, not your input); please report it with the log {log}",
+                   err=True)
         raise typer.Exit(3) from None
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (from `kill`, a CI runner, a closing terminal) unwinds like Ctrl-C, so the same cleanup runs.
+
+    Only in this process: a worker forked from it that has not yet set its own handlers just ends quietly,
+    instead of printing a KeyboardInterrupt from the middle of its start-up."""
+    from briefkit.bundle import request_stop
+
+    main_pid = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:
+            os._exit(128 + signum)
+        _STOPPED_BY.append(signum)
+        request_stop(signum)  # in case the KeyboardInterrupt lands where Python drops it
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _unraisable(info: sys.UnraisableHookArgs) -> None:
+    """Errors Python cannot raise (in __del__, weakref callbacks, exit hooks) would print a traceback. After
+    Ctrl-C or SIGTERM they are the interruption's echo (an exception landed in a callback, a worker's pipe was
+    closed mid-shutdown) and are dropped; otherwise they are a bug, logged like one."""
+    if _STOPPED_BY or issubclass(info.exc_type, KeyboardInterrupt):
+        return
+    try:
+        raise info.exc_value if info.exc_value is not None else info.exc_type()
+    except BaseException:
+        log = _write_crash_log()
+    typer.echo(f"briefkit: internal warning (a bug, not your input); details in {log}", err=True)
+
+
+def _crash_log_dir() -> Path:
+    """Where logs of bugs go: the XDG state folder (kept across reboots, unlike /tmp), else the temp folder."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    folder = Path(state) / "briefkit"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:
+        return Path(tempfile.gettempdir())
+
+
+def _write_crash_log() -> Path:
+    from briefkit import __version__
+
+    body = (f"briefkit {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
+            f"command: {' '.join(sys.argv)}\nfolder: {Path.cwd()}\n\n{traceback.format_exc()}")
+    name = f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    for folder in (_crash_log_dir(), Path(tempfile.gettempdir())):
+        try:
+            (folder / name).write_text(body, encoding="utf-8")
+            return folder / name
+        except OSError:
+            continue
+    return Path(name)
 
 
 def _facts_dir(facts: Path | None) -> Path:
@@ -59,6 +140,14 @@ def _as_of(text: str | None):
         return PartialDate.parse(text)
     except ValueError as exc:
         raise UsageError.at("--as-of", str(exc)) from None
+
+
+def _check_address(option: str, value: str) -> None:
+    """An address goes into a mail header: a line break there would add headers of its own."""
+    from briefkit.errors import UsageError
+
+    if "@" not in value or any(ord(c) < 32 or c in "\x7f,;" for c in value):
+        raise UsageError.at(option, f"{value!r} is not one email address (give --to once per recipient)")
 
 
 @app.command()
@@ -127,12 +216,14 @@ def build_cmd(
     out: OutOpt = Path("build"),
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient of the draft email (repeatable).")] = None,
     sender: Annotated[str | None, typer.Option("--from", help="Sender of the draft email.")] = None,
-    max_file_mb: Annotated[float, typer.Option("--max-file-mb", help="Size budget per file.")] = 5.0,
-    max_email_mb: Annotated[float, typer.Option("--max-email-mb", help="Size budget of the email.")] = 10.0,
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.01, help="Size budget per file.")] = 5.0,
+    max_email_mb: Annotated[float, typer.Option("--max-email-mb", min=0.01, help="Size budget of the email.")]
+    = 10.0,
     no_limits: Annotated[bool, typer.Option("--no-limits", help="Do not fail on the audience's length limits.")]
     = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", help="Processes for several audiences (0 = one per core).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", min=0, help="Processes for several audiences (0 = one per core).")]
+    = 0,
 ) -> None:
     """Build the brief (DOCX, PDF), the deck (PPTX), a draft email and a manifest for each audience."""
 
@@ -142,6 +233,9 @@ def build_cmd(
         from briefkit.build import BuildOptions, build
         from briefkit.summary import print_summary
 
+        for option, values in (("--to", to or []), ("--from", [sender] if sender else [])):
+            for value in values:
+                _check_address(option, value)
         options = BuildOptions(
             facts=_facts_dir(facts),
             out=out,
@@ -200,7 +294,32 @@ def theme_export(dest: Annotated[Path, typer.Argument(help="Folder to write the 
 
 
 def main() -> None:
-    app()
+    """Run the CLI; Click's own usage errors are one line too, `briefkit build: message`, exit 2."""
+    try:
+        from typer._click import exceptions as click_errors  # typer >= 0.20 vendors Click
+    except ImportError:  # older typer, with Click installed beside it
+        from click import exceptions as click_errors  # type: ignore[no-redef]
+    no_args: type[Exception] | tuple[()] = getattr(click_errors, "NoArgsIsHelpError", ())
+
+    sys.unraisablehook = _unraisable
+    try:
+        with _terminate_as_interrupt():
+            code = app(standalone_mode=False, prog_name="briefkit")
+    except no_args:
+        sys.exit(2)  # the help has been shown
+    except click_errors.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "briefkit"
+        message = " ".join(exc.format_message().replace("Value error, ", "").split())
+        typer.echo(f"{where}: {message} (see {where} --help)", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:  # Ctrl-C while the arguments were still being read
+        typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+        sys.exit(128 + (_STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT))
+    if _STOPPED_BY and code == 130:  # Typer turns an interrupt outside a command body into a silent 130
+        typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+        code = 128 + _STOPPED_BY[0]
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,13 +19,17 @@ from briefkit.document.parse import parse_brief, parse_deck
 from briefkit.factbase.model import FactBase
 from briefkit.meeting import Meeting
 from briefkit.paths import builtin_templates
-from briefkit.render import make_environment, render_markdown
+from briefkit.render import make_environment, render_markdown, template_path
 from briefkit.selection import Selection, select
 from briefkit.theme.model import Theme
 from briefkit.writers.reproducible import build_timestamp
 
+FORMAT_ORDER = ("docx", "pdf", "pptx")
+
 if TYPE_CHECKING:
+    from briefkit.background import Background
     from briefkit.build import BuildOptions, Timings
+    from briefkit.cache import Store
 
 
 @dataclass(frozen=True)
@@ -39,45 +44,65 @@ class Composed:
     deck_markdown: str
     document: Document
     deck: Deck
+    figures: dict[str, Figure]  # by chart id, as drawn for this audience
     stem: str  # file name stem: subject_audience_date
     theme_dir: Path | None  # the user's theme folder: the only other place the PDF may read files from
 
     def file_name(self, kind: str, ext: str) -> str:
         return f"{self.stem}_{kind}.{ext}"
 
-    def write(self, formats: tuple[str, ...], t: Timings) -> list[OutputFile]:
-        out: list[OutputFile] = []
-        if "docx" in formats:
-            from briefkit.writers.docx import write_docx
+    def output_key(self, fmt: str) -> str:
+        """A hash of everything the `fmt` writer reads: its model, the theme (file contents included), the folder
+        the PDF may load resources from, and the code. Equal keys mean equal bytes, so a file can be kept."""
+        from briefkit.cache import code_version, digest, folder_digest
 
-            data = t.run("write docx", lambda: write_docx(self.document, self.theme))
-            out.append(OutputFile(self.file_name("brief", "docx"), "docx", data))  # type: ignore[arg-type]
-        if "pdf" in formats:
-            from briefkit.writers.pdf import write_pdf
+        model = self.deck if fmt == "pptx" else self.document
+        base = folder_digest(self.pdf_base) if fmt == "pdf" else None
+        return digest(fmt, model, self.theme_for(fmt), base, code_version())
 
-            base = self.theme_dir or builtin_templates() / "default"
-            data = t.run("write pdf", lambda: write_pdf(self.document, self.theme, base))
-            out.append(OutputFile(self.file_name("brief", "pdf"), "pdf", data))  # type: ignore[arg-type]
-        if "pptx" in formats:
-            from briefkit.writers.pptx import write_pptx
+    @property
+    def pdf_base(self) -> Path:
+        return self.theme_dir or builtin_templates() / "default"
 
-            data = t.run("write pptx", lambda: write_pptx(self.deck, self.theme))
-            out.append(OutputFile(self.file_name("deck", "pptx"), "pptx", data))  # type: ignore[arg-type]
-        return out
+    def theme_for(self, fmt: str) -> Theme:
+        return theme_for(self.theme, fmt)
 
-    def measure(self, outputs: list[OutputFile]) -> dict[str, int]:
-        """Measure the built files as a reader's software would: PDF pages and PPTX slides."""
+    def write(self, formats: tuple[str, ...], t: Timings, reuse: dict[str, bytes] | None = None,
+              background: Background | None = None) -> tuple[list[OutputFile], dict[str, int]]:
+        """Write each format (or keep the previous bytes given in `reuse`), and measure what was written.
+
+        With a `background` process the PDF, the slowest, is laid out there while the others are written here."""
+        reuse = reuse or {}
+        data: dict[str, bytes] = {}
         measured: dict[str, int] = {}
-        for f in outputs:
-            if f.format == "pdf":
-                from pypdf import PdfReader
+        pdf_args = (self.document, self.theme_for("pdf"), self.pdf_base)
+        pending = None
+        if "pdf" in formats and "pdf" not in reuse and background is not None:
+            pending = background.submit(_write_pdf, *pdf_args)
+        for fmt in (f for f in FORMAT_ORDER if f in formats):
+            if fmt in reuse:
+                data[fmt] = t.run(f"reuse {fmt}", lambda fmt=fmt: reuse[fmt])  # type: ignore[assignment]
+            elif fmt == "pdf" and pending is None:
+                data[fmt], measured["brief_pages"], t.stages["write pdf"] = _write_pdf(*pdf_args)
+            elif fmt == "docx":
+                from briefkit.writers.docx import write_docx
 
-                measured["brief_pages"] = len(PdfReader(io.BytesIO(f.data)).pages)
-            elif f.format == "pptx":
-                from pptx import Presentation
+                theme = self.theme_for("docx")
+                data[fmt] = t.run("write docx", lambda theme=theme: write_docx(self.document, theme))  # type: ignore[assignment]
+            elif fmt == "pptx":
+                from briefkit.writers.pptx import write_pptx
 
-                measured["deck_slides"] = len(Presentation(io.BytesIO(f.data)).slides)
-        return measured
+                theme = self.theme_for("pptx")
+                data[fmt] = t.run("write pptx", lambda theme=theme: write_pptx(self.deck, theme))  # type: ignore[assignment]
+                measured["deck_slides"] = t.run("measure", lambda: count_slides(data["pptx"]))  # type: ignore[assignment]
+        if pending is not None:
+            waited = time.perf_counter()
+            # "write pdf" ran in the other process, beside the writers above; "wait pdf" is what it added here.
+            data["pdf"], measured["brief_pages"], t.stages["write pdf"] = pending.result()
+            t.stages["wait pdf"] = time.perf_counter() - waited
+        kinds = {"docx": ("brief", "docx"), "pdf": ("brief", "pdf"), "pptx": ("deck", "pptx")}
+        outputs = [OutputFile(self.file_name(*kinds[f]), f, data[f]) for f in FORMAT_ORDER if f in data]
+        return outputs, measured
 
     def email(self, outputs: list[OutputFile], options: BuildOptions) -> OutputFile:
         from briefkit.writers.email import write_email
@@ -92,10 +117,10 @@ class Composed:
 
 
 def compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Theme, options: BuildOptions,
-            t: Timings) -> Composed:
+            t: Timings, store: Store | None = None) -> Composed:
     selection: Selection = t.run("select", lambda: select(fb, audience, meeting))  # type: ignore[assignment]
     meta = make_meta(fb, audience, meeting, theme)
-    figures: dict[str, Figure] = t.run("charts", lambda: _figures(selection, fb, theme))  # type: ignore[assignment]
+    figures: dict[str, Figure] = t.run("charts", lambda: _figures(selection, fb, theme_for(theme, "charts"), store))  # type: ignore[assignment]
     tables: dict[str, Table] = t.run("tables", lambda: _tables(selection, fb))  # type: ignore[assignment]
     env = make_environment(options.theme, builtin_templates() / "default")
     context = {
@@ -109,10 +134,11 @@ def compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Th
     }
     brief_md: str = t.run("render", lambda: render_markdown(env, "brief.md.j2", context, fb))  # type: ignore[assignment]
     deck_md: str = t.run("render", lambda: render_markdown(env, "deck.md.j2", context, fb))  # type: ignore[assignment]
-    document: Document = t.run("model", lambda: parse_brief(brief_md, meta, figures, tables))  # type: ignore[assignment]
-    deck: Deck = t.run("model", lambda: parse_deck(deck_md, meta, figures, tables))  # type: ignore[assignment]
+    brief_origin, deck_origin = template_path(env, "brief.md.j2"), template_path(env, "deck.md.j2")  # for errors
+    document: Document = t.run("model", lambda: parse_brief(brief_md, meta, figures, tables, brief_origin))  # type: ignore[assignment]
+    deck: Deck = t.run("model", lambda: parse_deck(deck_md, meta, figures, tables, deck_origin))  # type: ignore[assignment]
     stem = f"{fb.info.short_name}_{audience.name}_{meta.date_iso}"
-    return Composed(fb, audience, meeting, theme, selection, meta, brief_md, deck_md, document, deck, stem,
+    return Composed(fb, audience, meeting, theme, selection, meta, brief_md, deck_md, document, deck, figures, stem,
                     options.theme)
 
 
@@ -142,10 +168,48 @@ def make_meta(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: 
     )
 
 
-def _figures(selection: Selection, fb: FactBase, theme: Theme) -> dict[str, Figure]:
+def theme_for(theme: Theme, use: str) -> Theme:
+    """The theme as one writer (or the charts) receives it: without the parts it never reads. Its cache key hashes
+    what it receives, so an edit to brief.css leaves the DOCX, PPTX and charts as they were, and a part a writer
+    was not given cannot be read by it, so the key cannot miss anything."""
+    unread = {"email_from": "", "email_to": ()}
+    if use != "pdf":
+        unread["css"] = ""
+    if use != "docx":
+        unread["reference_docx"] = None
+    if use != "pptx":
+        unread.update(master_pptx=None, layouts={})
+    if use == "charts":  # colours and fonts only
+        unread.update(name="", organisation="", logo=None, logo_name="", page_size="")
+    return replace(theme, **unread)  # type: ignore[arg-type]
+
+
+def _figures(selection: Selection, fb: FactBase, theme: Theme, store: Store | None) -> dict[str, Figure]:
     from briefkit.charts import build_figure
 
-    return {spec.id: build_figure(spec, fb, theme) for spec in selection.charts}
+    return {spec.id: build_figure(spec, fb, theme, store=store) for spec in selection.charts}
+
+
+def _write_pdf(document: Document, theme: Theme, base: Path) -> tuple[bytes, int, float]:
+    """The PDF, its page count and the seconds it took: run here or in the background process."""
+    from briefkit.writers.pdf import write_pdf
+
+    start = time.perf_counter()
+    data = write_pdf(document, theme, base)
+    return data, count_pages(data), time.perf_counter() - start
+
+
+def count_pages(pdf: bytes) -> int:
+    """Pages as a reader's software counts them, from the file itself."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def count_slides(pptx: bytes) -> int:
+    from pptx import Presentation
+
+    return len(Presentation(io.BytesIO(pptx)).slides)
 
 
 def _tables(selection: Selection, fb: FactBase) -> dict[str, Table]:

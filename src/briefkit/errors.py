@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,10 @@ class BriefkitError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Rebuild with the same problems when a worker process sends the error back to the build."""
+        return (self.__class__, tuple(self.problems))
+
     @classmethod
     def at(cls, path: str | Path, message: str, line: int | None = None, field: str | None = None) -> BriefkitError:
         return cls(Problem(display_path(path), line, message, field))
@@ -53,9 +58,11 @@ class UsageError(BriefkitError):
 
 
 def display_path(path: str | Path) -> str:
-    """Paths relative to the working directory when inside it: shorter, and what the user typed."""
+    """Paths relative to the working directory when inside it: shorter, and what the user typed.
+
+    Symlinks are not followed: a file that links elsewhere is shown where the user put it."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(p)).relative_to(os.getcwd()))
     except (ValueError, OSError):
         return str(p)

@@ -1,48 +1,152 @@
 """Rendering templates to Markdown: a sandboxed Jinja environment and the helpers templates may call.
 
 Templates are data that travels by email, so they run in Jinja's SandboxedEnvironment with StrictUndefined,
-load only from the theme folder and the built-in theme, and every value they print is escaped for Markdown
-unless a helper marked it safe: a fact base can never inject markup into the brief.
+load only from the theme folder and the built-in theme (a symlink out of either is an error, not a fallback),
+and every value they print is escaped for Markdown unless a helper marked it safe: a fact base can never
+inject markup into the brief. The sandbox stops file, network and code access; on top of it we bound the
+one-line resource bombs (huge repetitions, powers and paddings), the size of the output and the time a
+template may run. Anything a template gets wrong is one `path:line: message`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from briefkit.citations import note_text, reference, short_citation, sources_line
-from briefkit.errors import Problem, TemplateError, display_path
+from briefkit.errors import BriefkitError, Problem, TemplateError, display_path
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import Citation, Conflict, Fact, Point
 from briefkit.formatting import human_date, money, number, qualified
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-=:])", re.MULTILINE)
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)  # "1." starts a list; "1\." does not
+# What DOCX and PPTX (XML 1.0) cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# A width or precision of a million or more in a %-format or a str.format field: '%0999999999d', '{:>9999999}'.
+_HUGE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\d*\.\d{7,})|\{[^{}]*:[^{}]*\d{7,}[^{}]*\}")
+
+MAX_ITEMS = 1_000_000  # characters or items one template expression may build
+MAX_OUTPUT = 10_000_000  # characters of Markdown one template may write
+RENDER_SECONDS = 60.0
 
 
 def md_escape(text: str) -> str:
-    """Escape text so Markdown shows it literally (no emphasis, links, HTML or list markers)."""
+    """Escape text so Markdown shows it literally (no emphasis, links, HTML, list markers or ::: boxes)."""
+    text = _INDENT.sub(" ", text)  # four spaces or a tab at a line start would make a code block
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 class _ContainedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that refuses files whose real path (after symlinks) leaves its folder."""
+    """A FileSystemLoader that refuses files whose real path (after symlinks) leaves its folder.
+
+    Refusing is an error, not TemplateNotFound: that would let the next loader quietly serve the built-in
+    template, and a user would never learn that their theme's file was ignored."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         roots = [Path(p).resolve() for p in self.searchpath]
         if not any(real.is_relative_to(root) for root in roots):
-            raise jinja2.TemplateNotFound(template)
+            raise TemplateError(Problem(display_path(filename), None,
+                                        "links to a file outside the theme folder; copy the template in instead"))
         return source, filename, uptodate
+
+
+class _BriefSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, plus limits on the operators and calls that build huge values from a short template."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
+        if op == "**" and isinstance(right, int) and abs(right) > 64 and abs(left) > 1:
+            raise SecurityError(f"{left} ** {right} is too large a power")
+        if op == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
+            left, right = right, left
+        repeats = op == "*" and isinstance(left, (str, list, tuple)) and isinstance(right, int)
+        if repeats and len(left) * right > MAX_ITEMS:
+            raise SecurityError(f"repeating {len(left):,} items {right:,} times makes too much")
+        if op == "%" and isinstance(left, str):
+            _check_format(left, right if isinstance(right, tuple) else (right,), {})
+        result = super().call_binop(context, op, left, right)
+        if op == "+" and isinstance(result, (str, list, tuple)) and len(result) > MAX_ITEMS:
+            raise SecurityError(f"joining makes {len(result):,} items; the limit is {MAX_ITEMS:,}")
+        return result
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(getattr(__obj, "__self__", None), str) and getattr(__obj, "__name__", "") in _PADDINGS:
+            _check_numbers(args, kwargs)  # 'x'.ljust(10**9)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """str.format and format_map, checked for a huge width given in the string or by an argument."""
+        wrapped = super().wrap_str_format(value)
+        owner = getattr(value, "__self__", None)
+        if wrapped is None or not isinstance(owner, str):
+            return wrapped
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            _check_format(owner, args, kwargs)
+            return wrapped(*args, **kwargs)
+
+        return checked
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Nothing a template reaches may touch the file system or build new objects from classes."""
+        if isinstance(value, (type, Path)) or isinstance(obj, Path):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
+# The calls whose numbers are sizes (widths, counts): only there is a big number a threat, not in money(2e9).
+_PADDINGS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+_SIZED_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice"})
+_WIDTH_FROM_ARGUMENTS = re.compile(r"%[-+ #0]*\*|%[-+ #0]*\d*\.\*|\{[^{}]*:[^{}]*\{")  # '%*d', '{:>{w}}'
+
+
+def _check_numbers(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ITEMS:
+            raise SecurityError(f"the number {value:,} is too large for a template (the limit is {MAX_ITEMS:,})")
+
+
+def _check_format(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A format string may not ask for a width or precision of a million, itself or through its arguments."""
+    if _HUGE_FORMAT.search(text):
+        raise SecurityError("a format with a width or precision of a million or more")
+    if _WIDTH_FROM_ARGUMENTS.search(text):
+        _check_numbers(args, kwargs)
+
+
+def _bounded(name: str, filter_: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose size arguments are bounded: center(10**9), '%0999999999d'|format(1)."""
+    if name not in _SIZED_FILTERS and name != "format":
+        return filter_
+
+    @functools.wraps(filter_)
+    def bounded(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if name == "format":
+            _check_format(str(value), args, kwargs)
+        else:
+            _check_numbers(args, kwargs)
+        return filter_(value, *args, **kwargs)
+
+    return bounded
 
 
 def make_environment(theme_dir: Path | None, builtin_dir: Path) -> SandboxedEnvironment:
@@ -52,7 +156,7 @@ def make_environment(theme_dir: Path | None, builtin_dir: Path) -> SandboxedEnvi
         loaders.append(_ContainedLoader(str(theme_dir)))
     loaders.append(jinja2.PrefixLoader({"builtin": _ContainedLoader(str(builtin_dir))}))
     loaders.append(_ContainedLoader(str(builtin_dir)))
-    env = SandboxedEnvironment(
+    env = _BriefSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -69,6 +173,8 @@ def make_environment(theme_dir: Path | None, builtin_dir: Path) -> SandboxedEnvi
             "md": lambda s: Markup(md_escape(str(s))),
         }
     )
+    env.filters = {name: _bounded(name, f) for name, f in env.filters.items()}
+    env.globals = {k: v for k, v in env.globals.items() if k != "lipsum"}  # lipsum(n=10**6) would bypass the bounds
     return env
 
 
@@ -83,7 +189,8 @@ class Notes:
         return Markup(f"[^{len(self.texts)}]")
 
     def definitions(self) -> str:
-        return "\n".join(f"[^{i}]: {md_escape(t)}" for i, t in enumerate(self.texts, start=1))
+        """One line per note: a blank line inside a note would end it and spill the rest into the body."""
+        return "\n".join(f"[^{i}]: {md_escape(' '.join(t.split()))}" for i, t in enumerate(self.texts, start=1))
 
 
 @dataclass
@@ -92,6 +199,8 @@ class Helpers:
 
     fb: FactBase
     notes: Notes = field(default_factory=Notes)
+    charts: frozenset[str] | None = None  # the chart ids the selection built; None = do not check
+    tables: frozenset[str] | None = None
 
     def fact(self, ident: str) -> Fact:
         return self.fb.facts[ident]
@@ -143,13 +252,11 @@ class Helpers:
     def cited_by_source(self, source_id: str) -> str:
         return short_citation(self.fb.sources[source_id])
 
-    @staticmethod
-    def figure(ident: str) -> Markup:
-        return Markup(f"\n[[chart:{ident}]]\n")
+    def figure(self, ident: str) -> Markup:
+        return Markup(f"\n[[chart:{_known(ident, self.charts, 'chart')}]]\n")
 
-    @staticmethod
-    def table(ident: str) -> Markup:
-        return Markup(f"\n[[table:{ident}]]\n")
+    def table(self, ident: str) -> Markup:
+        return Markup(f"\n[[table:{_known(ident, self.tables, 'table')}]]\n")
 
     def reference(self, source_id: str) -> str:
         return reference(self.fb.sources[source_id])
@@ -172,28 +279,106 @@ class Helpers:
         }
 
 
+def _known(ident: object, known: frozenset[str] | None, kind: str) -> str:
+    text = str(ident)
+    if known is not None and text not in known:
+        choices = ", ".join(sorted(known)) or "none"
+        raise LookupError(f"unknown {kind} {text!r}; this audience's {kind}s (figures.yaml) are: {choices}")
+    return text
+
+
+# Errors a template's own code can cause while running; anything else is a bug of ours and gets a crash log.
+_TEMPLATE_FAULTS = (TypeError, ValueError, LookupError, AttributeError, ArithmeticError, RecursionError,
+                    SecurityError, jinja2.TemplateError)
+
+
+class _TooSlow(Exception):
+    """Raised by the render timer inside the template code, so the traceback shows where it was."""
+
+
 def render_markdown(env: SandboxedEnvironment, name: str, context: dict[str, Any], fb: FactBase) -> str:
     """Render one template to Markdown, with footnote definitions appended; template errors are one line."""
-    helpers = Helpers(fb)
+    sel = context.get("sel")
+    charts = frozenset(c.id for c in sel.charts) if sel is not None else None
+    tables = frozenset(t.id for t in sel.tables) if sel is not None else None
+    helpers = Helpers(fb, charts=charts, tables=tables)
     try:
         template = env.get_template(name)
-        text = template.render(**context, **helpers.as_dict())
+        with _time_limit(RENDER_SECONDS):
+            text = _bounded_render(template, {**context, **helpers.as_dict()})
+    except BriefkitError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         where = display_path(exc.filename or name)
         raise TemplateError(Problem(where, exc.lineno, exc.message or "syntax error")) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(Problem(name, None, f"template {exc.name!r} not found in the theme or built-in")) from None
+        message = f"template {exc.name!r} not found in the theme or built-in (names are relative to the theme)"
+        raise TemplateError(_runtime_problem(exc, name, message=message)) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(_runtime_problem(exc, name)) from None
-    except jinja2.sandbox.SecurityError as exc:
+    except SecurityError as exc:
         raise TemplateError(_runtime_problem(exc, name, "not allowed in a template: ")) from None
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+    except _TooSlow as exc:
+        message = f"still running after {RENDER_SECONDS:g} seconds; look for a loop that does not end"
+        raise TemplateError(_runtime_problem(exc, name, message=message)) from None
+    except RecursionError as exc:
+        message = "calls itself without end (a macro, include or extends that loops)"
+        raise TemplateError(_runtime_problem(exc, name, message=message)) from None
+    except _TEMPLATE_FAULTS as exc:
         raise TemplateError(_runtime_problem(exc, name)) from None
+    bad = _BAD_CHAR.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise TemplateError(Problem(template_path(env, name), None,
+                                    f"writes the control character U+{ord(bad.group()):04X} (line {line} of its "
+                                    "output), which documents cannot hold; remove it"))
     notes = helpers.notes.definitions()
     return text + ("\n\n" + notes + "\n" if notes else "")
 
 
-def _runtime_problem(exc: Exception, name: str, prefix: str = "") -> Problem:
+def _bounded_render(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """Render piece by piece, stopping once the output passes MAX_OUTPUT instead of filling the memory."""
+    parts: list[str] = []
+    size = 0
+    for piece in template.generate(**context):
+        size += len(piece)
+        if size > MAX_OUTPUT:
+            raise TemplateError(Problem(display_path(template.filename or template.name or "template"), None,
+                                        f"writes more than {MAX_OUTPUT:,} characters; look for a loop that "
+                                        "does not end"))
+        parts.append(piece)
+    return "".join(parts)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop a template that runs too long. Signals only reach the main thread; elsewhere there is no limit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def template_path(env: SandboxedEnvironment, name: str) -> str:
+    """The file a template name resolves to, as shown in messages (theme/brief.md.j2, or the built-in's path)."""
+    try:
+        _source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except (jinja2.TemplateNotFound, BriefkitError):
+        return name
+    return display_path(filename or name)
+
+
+def _runtime_problem(exc: BaseException, name: str, prefix: str = "", message: str | None = None) -> Problem:
     """Locate an error raised while rendering at the template line Jinja was executing."""
     import traceback
 
@@ -202,7 +387,10 @@ def _runtime_problem(exc: Exception, name: str, prefix: str = "") -> Problem:
         if frame.filename.endswith(".j2"):
             path, line = display_path(frame.filename), frame.lineno
             break
-    message = str(exc) or exc.__class__.__name__
-    if isinstance(exc, KeyError):
-        message = f"unknown id {exc.args[0]!r}"
-    return Problem(path, line, prefix + message)
+    if message is None:
+        message = str(exc) or exc.__class__.__name__
+        if isinstance(exc, KeyError):
+            message = f"unknown id {exc.args[0]!r}"
+        elif isinstance(exc, LookupError) and exc.args:
+            message = str(exc.args[0])
+    return Problem(path, line, prefix + " ".join(message.split()))

@@ -35,6 +35,7 @@ from briefkit.writers.docx import REQUIRED_STYLES, reference_docx_bytes, write_d
 from tests.samples import META, sample_document, sample_figure, sample_table, sample_theme
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TEXT_WIDTH = Cm(16)  # A4 less the 2.5 cm side margins the PDF's stylesheet has too
 NS = {
     "w": W,
     "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
@@ -197,7 +198,7 @@ def test_table_header_repeats_and_rows_do_not_split(tmp_path: Path) -> None:
     assert t.cell(5, 1).paragraphs[0].alignment is None
     widths = [c.width for c in t.rows[1].cells]
     assert widths[1] == pytest.approx(3 * widths[0], rel=0.01)  # relative widths 0.15 : 0.45
-    assert sum(widths) == pytest.approx(Cm(17), rel=0.01)
+    assert sum(widths) == pytest.approx(TEXT_WIDTH, rel=0.01)
 
 
 def test_no_column_is_narrower_than_its_longest_word() -> None:
@@ -205,7 +206,7 @@ def test_no_column_is_narrower_than_its_longest_word() -> None:
     data = write_docx(Document(META, (TableBlock(table),), ()), sample_theme())
     grid = [int(g.get(w("w"))) for g in part_xml(data, "word/document.xml").iter(w("gridCol"))]
     assert grid[0] >= 4 * 0.5 * 9 * 20 + 200  # four digits at 9 pt, plus the cell padding
-    assert sum(grid) == pytest.approx(Cm(17) / 635, abs=2)  # still exactly the text width
+    assert sum(grid) == pytest.approx(TEXT_WIDTH / 635, abs=2)  # still exactly the text width
 
 
 def test_figure_has_alt_text_title_and_fits_the_text_width(brief: bytes, body: etree._Element) -> None:
@@ -224,7 +225,7 @@ def test_a_wide_figure_is_scaled_down_to_the_text_width() -> None:
     wide = dataclasses.replace(sample_figure(), png_size=(4000, 2000))
     data = write_docx(Document(META, (FigureBlock(wide),), ()), sample_theme())
     extent = part_xml(data, "word/document.xml").find(".//wp:extent", NS)
-    assert int(extent.get("cx")) == pytest.approx(Cm(17), abs=Cm(0.01))  # stored in twips: rounding
+    assert int(extent.get("cx")) == pytest.approx(TEXT_WIDTH, abs=Cm(0.01))  # stored in twips: rounding
     assert int(extent.get("cy")) == pytest.approx(int(extent.get("cx")) / 2, abs=1)  # the picture's own aspect
 
 
@@ -291,7 +292,7 @@ def test_no_marking_no_header_and_no_headings_an_empty_contents_field() -> None:
 
 def test_page_setup_follows_the_theme(tmp_path: Path) -> None:
     a4 = docx.Document(str(save(tmp_path, write_docx(sample_document(), sample_theme()), "a4.docx"))).sections[0]
-    assert (round(a4.page_width.cm, 2), round(a4.page_height.cm, 2), round(a4.left_margin.cm, 2)) == (21, 29.7, 2)
+    assert (round(a4.page_width.cm, 2), round(a4.page_height.cm, 2), round(a4.left_margin.cm, 2)) == (21, 29.7, 2.5)
     letter_theme = dataclasses.replace(sample_theme(), page_size="Letter")
     letter = docx.Document(str(save(tmp_path, write_docx(sample_document(), letter_theme), "l.docx"))).sections[0]
     assert (letter.page_width, letter.page_height) == (Inches(8.5), Inches(11))

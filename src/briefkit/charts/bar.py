@@ -13,7 +13,7 @@ from briefkit.charts.data import Plot
 from briefkit.theme.model import Theme
 
 GROUP = 0.72  # share of a category's slot the bars fill
-NAME_WIDTH = 28  # characters per line of a category name beside horizontal bars
+NAME_WIDTH = 34  # characters per line of a category name beside horizontal bars: two lines for most names
 
 
 def draw_bar(plot: Plot, theme: Theme) -> Figure:
@@ -34,10 +34,11 @@ def draw_bar(plot: Plot, theme: Theme) -> Figure:
 def draw_barh(plot: Plot, theme: Theme) -> Figure:
     """Horizontal bars: for long category names (exercises, facilities), read top to bottom in record order."""
     rows = len(plot.categories) * (1 + 0.4 * (len(plot.series) - 1))
-    fig = style.new_figure(style.figure_height_for_rows(rows, legend_rows=int(len(plot.series) > 1)))
+    names = tuple(textwrap.fill(c, NAME_WIDTH) for c in plot.categories)
+    lines = max((n.count("\n") + 1 for n in names), default=1)
+    fig = style.new_figure(style.figure_height_for_rows(rows, int(len(plot.series) > 1), lines))
     ax = fig.add_subplot()
     _bars(ax, plot, theme, horizontal=True, room=1e9)
-    names = tuple(textwrap.fill(c, NAME_WIDTH) for c in plot.categories)
     widest = max((style.text_width(label) for label in _all_labels(plot, 1e9)), default=0.0)
     plot_width = style.WIDTH * 72 - style.text_width(max(names, key=len, default=""), style.TICK_PT) - 30
     headroom = max(0.1, (widest + 8) / plot_width)  # the longest bar's label must fit beside it

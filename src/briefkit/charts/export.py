@@ -22,5 +22,10 @@ def to_png(fig: Figure) -> tuple[bytes, tuple[int, int]]:
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
     data = out.getvalue()
+    return data, png_size(data)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels from the PNG's IHDR chunk (always the first, at a fixed offset)."""
     width, height = struct.unpack(">II", data[16:24])
-    return data, (width, height)
+    return width, height

@@ -21,7 +21,7 @@ from briefkit.theme.model import Theme
 
 CM = 1 / 2.54  # inches
 WIDTH = 16 * CM  # the brief's text column: a chart is placed at 100%, so 9 pt here is 9 pt on the page
-HEIGHT = 7.5 * CM  # vertical bars: wide enough for 20 years, short enough to sit beside its paragraph
+HEIGHT = 6.8 * CM  # vertical bars: wide enough for 20 years, short enough to sit beside its paragraph
 BAR_ROW = 0.62 * CM  # horizontal bars: height per bar, so names stay legible however many there are
 DPI = 200
 
@@ -174,9 +174,8 @@ def category_axis(ax: Axes, categories: tuple[str, ...], years: bool, horizontal
         ax.invert_yaxis()  # the first record on top, as a table reads
         ax.set_ylim(len(categories) - 0.5, -0.6)
         return
-    slot = (WIDTH * 72 - 60) / max(1, len(categories))
-    names = [textwrap.fill(c, max(6, int(slot / (TICK_PT * 0.52)))) for c in categories]
-    turned = not years and any(n.count("\n") > 2 for n in names)
+    names = level_names(categories)
+    turned = not years and not names_fit_level(categories)
     ax.set_xticks(positions, list(categories) if turned else names)
     ax.set_xlim(-0.6, len(categories) - 0.4)
     step = 1 if len(categories) <= 16 or not years else 2 if len(categories) <= 30 else 5
@@ -186,6 +185,17 @@ def category_axis(ax: Axes, categories: tuple[str, ...], years: bool, horizontal
             label.set_rotation(30)
             label.set_horizontalalignment("right")
             label.set_rotation_mode("anchor")
+
+
+def level_names(categories: tuple[str, ...]) -> list[str]:
+    """Category names under vertical bars, each wrapped to the width of its slot."""
+    slot = (WIDTH * 72 - 60) / max(1, len(categories))
+    return [textwrap.fill(c, max(6, int(slot / (TICK_PT * 0.52)))) for c in categories]
+
+
+def names_fit_level(categories: tuple[str, ...]) -> bool:
+    """Whether every name fits under its vertical bar in at most three lines (else it would have to be turned)."""
+    return all(n.count("\n") <= 2 for n in level_names(categories))
 
 
 def legend(fig: Figure, ax: Axes, count: int) -> None:
@@ -199,9 +209,10 @@ def legend(fig: Figure, ax: Axes, count: int) -> None:
     fig.legend([handles[i] for i in order], [names[i] for i in order], loc="outside lower center", ncols=columns)
 
 
-def figure_height_for_rows(rows: float, legend_rows: int = 0) -> float:
-    """Horizontal bars: room for every row plus the axis and the legend."""
-    return max(4.5 * CM, rows * BAR_ROW + 1.6 * CM + legend_rows * 0.6 * CM)
+def figure_height_for_rows(rows: float, legend_rows: int = 0, name_lines: int = 1) -> float:
+    """Horizontal bars: room for every row, each as tall as its longest wrapped name, plus the axis and legend."""
+    row = max(BAR_ROW, (name_lines * 1.2 * TICK_PT + 2) / 72)
+    return max(4.5 * CM, rows * row + 1.6 * CM + legend_rows * 0.6 * CM)
 
 
 def series_fills(theme: Theme, names: tuple[str, ...]) -> list[str]:

@@ -81,6 +81,7 @@ class ChartData:
     value_label: str  # axis title, e.g. "Personnel" or "US dollars"
     number_format: str = "#,##0"  # Excel-style format for data labels and axis
     labels: tuple[str, ...] = ()  # per-category display labels with qualifiers, e.g. "over 5,000"
+    colours: tuple[str, ...] = ()  # per series, '#RRGGBB': the drawn chart's, so a native chart matches it
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,12 @@ class TableOfContents:
     """Where a table of contents goes (long audiences only)."""
 
     title: str = "Contents"
+
+    @staticmethod
+    def depth(headings: int) -> int:
+        """Heading levels listed: sections and subsections, unless that makes the list longer than about half a
+        page; then sections only. One rule for every format, so the DOCX and PDF contents are the same length."""
+        return 2 if headings <= 20 else 1
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,9 @@ def _markdown() -> MarkdownIt:
 class _Parser:
     """Walks a token stream once, turning it into blocks; knows the figures and tables by id."""
 
-    def __init__(self, source: str, figures: dict[str, Figure], tables: dict[str, Table]) -> None:
+    def __init__(self, source: str, figures: dict[str, Figure], tables: dict[str, Table], origin: str) -> None:
         self.source = source
+        self.origin = origin  # the template the Markdown came from, for error messages
         self.figures = figures
         self.tables = tables
         self.figure_count = 0
@@ -146,18 +147,24 @@ class _Parser:
             return TableOfContents()
         if kind == "pagebreak":
             return PageBreak()
-        line = (opener.map[0] + 1) if opener.map else None
         if kind == "chart":
             if ident not in self.figures:
-                raise TemplateError(Problem("template", line, f"unknown chart {ident!r} (not in figures.yaml)"))
+                raise self.unknown("chart", ident, opener, self.figures)
             self.figure_count += 1
             self.used.add(ident)
             return FigureBlock(replace(self.figures[ident], number=self.figure_count))
         if ident not in self.tables:
-            raise TemplateError(Problem("template", line, f"unknown table {ident!r} (not in figures.yaml)"))
+            raise self.unknown("table", ident, opener, self.tables)
         self.table_count += 1
         self.used.add(ident)
         return TableBlock(replace(self.tables[ident], number=self.table_count))
+
+    def unknown(self, kind: str, ident: str, opener: Token, known: dict[str, object]) -> TemplateError:
+        """The rendered Markdown's line is all we know here; templates that call figure() are checked earlier."""
+        where = f" (line {opener.map[0] + 1} of the rendered Markdown)" if opener.map else ""
+        choices = ", ".join(sorted(known)) or "none"
+        return TemplateError(Problem(self.origin, None, f"unknown {kind} {ident!r}{where}; this audience's "
+                                                        f"{kind}s (figures.yaml) are: {choices}"))
 
     def list_block(self, tokens: list[Token], i: int) -> tuple[BulletList, int]:
         ordered = tokens[i].type == "ordered_list_open"
@@ -236,16 +243,18 @@ def _notes(tokens: list[Token], parser: _Parser) -> tuple[tuple[Inline, ...], ..
     return tuple(found[k] for k in sorted(found))
 
 
-def parse_brief(markdown: str, meta: Meta, figures: dict[str, Figure], tables: dict[str, Table]) -> Document:
+def parse_brief(markdown: str, meta: Meta, figures: dict[str, Figure], tables: dict[str, Table],
+                origin: str = "brief.md.j2") -> Document:
     md = _markdown()
     env: dict = {}
     tokens = md.parse(markdown, env)
-    parser = _Parser(markdown, figures, tables)
+    parser = _Parser(markdown, figures, tables, origin)
     blocks, _ = parser.blocks(tokens)
     notes = _notes(tokens, parser)
     refs = sum(1 for b in _walk_inlines(blocks) if isinstance(b, NoteRef))
     if refs != len(notes):
-        raise TemplateError(Problem("brief template", None, f"{refs} footnote references but {len(notes)} notes"))
+        raise TemplateError(Problem(origin, None, f"{refs} footnote references but {len(notes)} notes; write "
+                                                  "notes with cite(), not by hand"))
     return Document(meta=meta, blocks=tuple(blocks), notes=notes)
 
 
@@ -260,25 +269,27 @@ def _walk_inlines(blocks: list[Block] | tuple[Block, ...]):
             yield from _walk_inlines(b.blocks)
 
 
-def parse_deck(markdown: str, meta: Meta, figures: dict[str, Figure], tables: dict[str, Table]) -> Deck:
+def parse_deck(markdown: str, meta: Meta, figures: dict[str, Figure], tables: dict[str, Table],
+               origin: str = "deck.md.j2") -> Deck:
     """Slides in order; each slide's kind comes from its directive, its parts from its Markdown."""
     slides: list[Slide] = []
     md = _markdown()
-    parser = _Parser(markdown, figures, tables)
+    parser = _Parser(markdown, figures, tables, origin)
     for n, chunk in enumerate(_SLIDE_SPLIT.split(markdown), start=1):
         if not chunk.strip():
             continue
         m = _DIRECTIVE.match(chunk)
         kind = m.group(1) if m else "bullets"
         if kind not in ("title", "section", "bullets", "chart", "table", "sources"):
-            raise TemplateError(Problem("deck template", None, f"slide {n}: unknown slide kind {kind!r}"))
+            kinds = "title, section, bullets, chart, table, sources"
+            raise TemplateError(Problem(origin, None, f"slide {n}: unknown slide kind {kind!r}; use one of {kinds}"))
         body = chunk[m.end():] if m else chunk
         blocks, _ = parser.blocks(md.parse(body, {}))
-        slides.append(_slide(kind, blocks, n))
+        slides.append(_slide(kind, blocks, n, origin))
     return Deck(meta=meta, slides=tuple(slides))
 
 
-def _slide(kind: str, blocks: list[Block], n: int) -> Slide:
+def _slide(kind: str, blocks: list[Block], n: int, origin: str) -> Slide:
     title, subtitle, bullets, notes, source_line = "", "", [], "", ""
     figure = table = box = None
     for b in blocks:
@@ -301,7 +312,7 @@ def _slide(kind: str, blocks: list[Block], n: int) -> Slide:
         elif isinstance(b, Box):
             box = b
     if not title:
-        raise TemplateError(Problem("deck template", None, f"slide {n} ({kind}) has no title (# heading)"))
+        raise TemplateError(Problem(origin, None, f"slide {n} ({kind}) has no title (# heading)"))
     return Slide(kind=kind, title=title, subtitle=subtitle, bullets=tuple(bullets), figure=figure, table=table,
                  box=box, source_line=source_line, notes=notes)
 

@@ -30,14 +30,15 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, root: Path) -> None:
+        self.root = root  # every file read must really be inside it (no symlink out of the fact base)
         self.problems: list[Problem] = []
         self.origins = Origins()
         self.unreadable = False  # a file did not parse: cross-file checks would only echo that
 
     def read(self, path: Path) -> Any:
         try:
-            return load_yaml(path)
+            return load_yaml(path, inside=self.root)
         except BriefkitError as exc:
             self.problems.extend(exc.problems)
             self.unreadable = True
@@ -83,7 +84,7 @@ def load_factbase(root: Path) -> FactBase:
     root = Path(root)
     if not root.is_dir():
         raise FactbaseError(Problem(display_path(root), None, "fact base folder not found"))
-    c = _Collector()
+    c = _Collector(root)
 
     info_path = root / "factbase.yaml"
     info = c.model(FactbaseInfo, c.read(info_path), info_path) if _exists(c, info_path) else None

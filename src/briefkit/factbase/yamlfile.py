@@ -2,10 +2,14 @@
 
 We compose the YAML into nodes and build plain Python values ourselves, so that no tag can construct an
 object, aliases cannot blow up memory, and every mapping and sequence knows where its parts came from.
+Files travel by email and are edited by hand, so everything a careless or hostile file can do (a huge file,
+deep nesting, control characters, escapes that make characters Word cannot store, a symlink out of its
+folder) ends as one located error, never as an exception from deeper down.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,14 @@ from briefkit.errors import BriefkitError, FactbaseError, Problem, display_path
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_DIGITS = 100  # no fact needs a longer integer; Python refuses to print ones past 4,300 digits
+
+# [[[[... deeper than MAX_DEPTH fails here at once; the composer would take seconds to run out of stack on it.
+_DEEP_FLOW = re.compile(r"(?:[\[{]\s*){" + str(MAX_DEPTH + 1) + "}")
+
+# Characters that neither YAML nor the XML inside DOCX and PPTX can carry: C0 and C1 controls other than tab,
+# newline, carriage return and NEL, lone surrogates (from "\ud800" escapes) and the non-characters U+FFFE/FFFF.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
@@ -53,10 +65,17 @@ def line_of(container: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError) -> Any:
-    """Read one YAML file into LMap/LList/scalars, or raise `error` located at the offending line."""
+def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError, inside: Path | None = None) -> Any:
+    """Read one YAML file into LMap/LList/scalars, or raise `error` located at the offending line.
+
+    With `inside`, the file's real path (symlinks resolved) must lie in that folder."""
     shown = display_path(path)
+    if inside is not None and not path.resolve().is_relative_to(inside.resolve()):
+        raise error(Problem(shown, None, f"links to a file outside {display_path(inside)}; copy the file in instead"))
     try:
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            size = path.stat().st_size
+            raise error(Problem(shown, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}"))
         raw = path.read_bytes()
     except OSError as exc:
         raise error(Problem(shown, None, f"cannot read file: {exc.strerror or exc}")) from None
@@ -68,9 +87,21 @@ def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         raise error(Problem(shown, line, message)) from None
+    bad = _BAD_CHAR.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        message = f"{_describe(bad.group())} at column {column}; delete it (retype the text)"
+        raise error(Problem(shown, line, message))
+    deep = _DEEP_FLOW.search(text)
+    if deep:
+        raise error(Problem(shown, text.count("\n", 0, deep.start()) + 1, f"nested more than {MAX_DEPTH} levels deep"))
     yaml = YAML(typ="safe", pure=True)
     try:
         node = yaml.compose(text)
+    except RecursionError:
+        line = _too_deep_at(yaml, text)
+        raise error(Problem(shown, line, f"nested more than {MAX_DEPTH} levels deep")) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -81,6 +112,33 @@ def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError) -> Any:
     if node is None:
         return None
     return _Builder(shown, error).build(node, 0)
+
+
+def _codepoint(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _describe(char: str) -> str:
+    kind = "character" if char in "\ufffe\uffff" or "\ud800" <= char <= "\udfff" else "control character"
+    return f"{kind} {_codepoint(char)}"
+
+
+def _too_deep_at(yaml: YAML, text: str) -> int | None:
+    """The line where nesting passes MAX_DEPTH, found with the event parser (which, unlike the composer,
+    does not recurse), for files so deep that composing them ran out of stack."""
+    depth = 0
+    try:
+        for event in yaml.parse(text):
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except YAMLError:
+        return None
+    return None
 
 
 class _Builder:
@@ -124,6 +182,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _STD + "merge":
                 raise self.fail(key_node, "merge keys (<<) are not allowed")
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "a key must be plain text, not a list or mapping")
             key = self.build(key_node, depth + 1)
             if not isinstance(key, str):
                 key = str(key)
@@ -140,13 +200,31 @@ class _Builder:
         if tag == _STD + "bool":
             return text.lower() in ("true", "yes", "on")
         if tag == _STD + "int":
+            digits = text.replace("_", "")
+            if len(digits) > MAX_DIGITS:
+                raise self.fail(node, f"a number of {len(digits):,} digits is too long (the limit is {MAX_DIGITS})")
             try:
-                return int(text.replace("_", ""), 0)
+                return int(digits, 0)
             except ValueError:
-                return int(text.replace("_", ""))
+                try:
+                    return int(digits)
+                except ValueError:
+                    raise self.fail(node, f"{text!r} is not a number") from None
         if tag == _STD + "float":
             low = text.lower()
-            if low in (".nan", ".inf", "-.inf", "+.inf"):
+            value = None if low in (".nan", ".inf", "-.inf", "+.inf") else _float(text)
+            if value is None or value != value or value in (float("inf"), float("-inf")):
                 raise self.fail(node, f"{text!r} is not a usable number")
-            return float(text.replace("_", ""))
+            return value
+        bad = _BAD_CHAR.search(text)
+        if bad:  # only an escape in a quoted string gets here: the raw text was checked before parsing
+            raise self.fail(node, f"an escape makes the {_describe(bad.group())}, which documents cannot hold; "
+                                  "remove it")
         return text  # strings, and timestamps kept as written (dates may be partial)
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text.replace("_", ""))
+    except ValueError:
+        return None

@@ -1,17 +1,30 @@
-"""Resolving a theme: a user folder overrides the built-in theme file by file (theme.yaml key by key)."""
+"""Resolving a theme: a user folder overrides the built-in theme file by file (theme.yaml key by key).
+
+`load_theme` gives the `Theme` the writers receive; `check_theme` also tries every file of the theme (templates,
+reference.docx, master.pptx, fonts) so that a broken theme is reported once, all of it, before any work starts.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from briefkit.errors import Problem, TemplateError, display_path
+from briefkit.errors import BriefkitError, Problem, TemplateError, display_path
 from briefkit.factbase.yamlfile import LList, LMap, line_of, load_yaml
 from briefkit.theme.model import DEFAULT_LAYOUTS, Colours, FontChoice, Fonts, Theme
 
-_HEX = r"^#[0-9A-Fa-f]{6}$"
-_SAFE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # a file name inside the theme folder, nothing else
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_SAFE_NAME = r"^$|^[A-Za-z0-9][A-Za-z0-9._-]*$"  # a file name inside the theme folder ("" = none), nothing else
+COLOUR_NAMES = ("primary", "accent", "text", "muted", "box")
+
+
+def _colour(value: str | None) -> str | None:
+    if value is not None and not _HEX.match(value):
+        raise ValueError(f"{value!r} is not a colour; write it as #RRGGBB, e.g. \"#1F3A5F\" (quoted in YAML)")
+    return value
 
 
 class _Strict(BaseModel):
@@ -19,12 +32,23 @@ class _Strict(BaseModel):
 
 
 class ColoursSpec(_Strict):
-    primary: str | None = Field(default=None, pattern=_HEX)
-    accent: str | None = Field(default=None, pattern=_HEX)
-    text: str | None = Field(default=None, pattern=_HEX)
-    muted: str | None = Field(default=None, pattern=_HEX)
-    box: str | None = Field(default=None, pattern=_HEX)
-    palette: list[str] | None = None
+    primary: str | None = None
+    accent: str | None = None
+    text: str | None = None
+    muted: str | None = None
+    box: str | None = None
+    palette: list[str] | None = Field(default=None, min_length=1)
+
+    _hex = field_validator(*COLOUR_NAMES)(_colour)
+
+    @field_validator("palette")
+    @classmethod
+    def _palette(cls, value: list[str] | None) -> list[str] | None:
+        """Chart colours: #RRGGBB, or the name of a colour above, so charts follow it when it changes."""
+        for item in value or []:
+            if item not in COLOUR_NAMES and not _HEX.match(item):
+                raise ValueError(f"{item!r} is neither #RRGGBB nor one of {', '.join(COLOUR_NAMES)}")
+        return value
 
 
 class FontSpec(_Strict):
@@ -56,17 +80,46 @@ class ThemeSpec(_Strict):
     email: EmailSpec = EmailSpec()
 
 
-def _spec(path: Path) -> tuple[ThemeSpec, object]:
-    data = load_yaml(path, error=TemplateError)
-    try:
-        return ThemeSpec.model_validate(data or {}), data
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            line = line_of(data, tuple(err["loc"])) if isinstance(data, (LMap, LList)) else None
-            field = ".".join(str(p) for p in err["loc"]) or None
-            problems.append(Problem(display_path(path), line, str(err["msg"]).removeprefix("Value error, "), field))
-        raise TemplateError(*problems) from None
+class _Source:
+    """One theme.yaml: its values and the line of each, for errors that point at the key to fix."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data: Any = load_yaml(path, error=TemplateError, inside=path.parent)  # no symlink out of the theme
+        try:
+            self.spec = ThemeSpec.model_validate(self.data or {})
+        except ValidationError as exc:
+            problems = []
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                field = ".".join(str(p) for p in loc) or None
+                message = str(err["msg"]).removeprefix("Value error, ")
+                if err["type"] == "string_pattern_mismatch" and loc and loc[0] in ("logo", "reference_docx",
+                                                                                  "master_pptx"):
+                    message = f"{err['input']!r} must be a file name inside the theme folder (no folders)"
+                elif err["type"] == "extra_forbidden":
+                    message = f"unknown key; known here: {', '.join(_keys_at(ThemeSpec, loc[:-1]))}"
+                problems.append(Problem(display_path(path), self.line(*loc), message, field))
+            raise TemplateError(*sorted(problems, key=lambda p: p.line or 0)) from None
+
+    def line(self, *loc: str | int) -> int | None:
+        return line_of(self.data, tuple(loc)) if isinstance(self.data, (LMap, LList)) else None
+
+    def problem(self, message: str, *loc: str) -> Problem:
+        return Problem(display_path(self.path), self.line(*loc), message, ".".join(loc) or None)
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys theme.yaml allows at `loc` (the mapping an unknown key was found in)."""
+    for key in loc:
+        field = model.model_fields.get(str(key))
+        inner = getattr(field, "annotation", None) if field else None
+        inner = next((a for a in getattr(inner, "__args__", (inner,)) if isinstance(a, type)
+                      and issubclass(a, BaseModel)), None)
+        if inner is None:
+            return []
+        model = inner
+    return [f.alias or name for name, f in model.model_fields.items()]
 
 
 def theme_file(name: str, user_dir: Path | None, builtin_dir: Path) -> Path | None:
@@ -75,7 +128,7 @@ def theme_file(name: str, user_dir: Path | None, builtin_dir: Path) -> Path | No
     A user file must really be inside the user's folder (no symlink escaping it)."""
     if user_dir is not None:
         candidate = user_dir / name
-        if candidate.exists():
+        if candidate.exists() or candidate.is_symlink():
             real = candidate.resolve()
             if not real.is_relative_to(user_dir.resolve()) or not real.is_file():
                 raise TemplateError(Problem(display_path(candidate), None, "must be a file inside the theme folder"))
@@ -86,77 +139,151 @@ def theme_file(name: str, user_dir: Path | None, builtin_dir: Path) -> Path | No
 
 def load_theme(user_dir: Path | None, builtin_dir: Path) -> Theme:
     """The built-in theme.yaml, with the user's theme.yaml values on top, and files resolved user-first."""
+    theme, problems = _resolve(user_dir, builtin_dir)
+    if problems:
+        raise TemplateError(*problems)
+    return theme
+
+
+def _resolve(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Problem]]:
+    """The theme, and the problems with the files it names (each such file left out), so that a check can go
+    on to try the rest; a theme.yaml that does not validate stops here."""
     if user_dir is not None and not user_dir.is_dir():
         raise TemplateError(Problem(display_path(user_dir), None, "theme folder not found"))
-    base, _ = _spec(builtin_dir / "theme.yaml")
-    user = None
-    if user_dir is not None and (user_dir / "theme.yaml").is_file():
-        user, _ = _spec(user_dir / "theme.yaml")
+    base = _Source(builtin_dir / "theme.yaml")
+    user = _Source(user_dir / "theme.yaml") if user_dir is not None and (user_dir / "theme.yaml").is_file() else None
+    sources = [s for s in (user, base) if s is not None]
+    problems: list[Problem] = []
 
-    def pick(attr: str, default: object = None) -> object:
-        for spec in (user, base):
-            value = getattr(spec, attr, None) if spec else None
+    def pick(attr: str, default: Any = None) -> tuple[Any, _Source]:
+        """The first value set, user's theme.yaml first, and the file it came from."""
+        for source in sources:
+            value = getattr(source.spec, attr)
             if value is not None:
-                return value
-        return default
+                return value, source
+        return default, base
 
     def colour(attr: str) -> str:
-        for spec in (user, base):
-            value = getattr(spec.colours, attr) if spec else None
+        for source in sources:
+            value = getattr(source.spec.colours, attr)
             if value is not None:
-                return value
+                return value.upper()
         return getattr(Colours(), attr)
 
     def font(attr: str) -> FontChoice:
-        for spec in (user, base):
-            f = getattr(spec.fonts, attr) if spec else None
+        for source in sources:
+            f = getattr(source.spec.fonts, attr)
             if f is not None:
                 return FontChoice(family=f.family, office=f.office or f.family)
         return FontChoice()
 
-    palette = (user and user.colours.palette) or base.colours.palette or list(Colours().palette)
-    size = (user and user.fonts.size_pt) or base.fonts.size_pt or Fonts().size_pt
-    layouts = {**DEFAULT_LAYOUTS, **base.layouts, **((user and user.layouts) or {})}
+    named = {name: colour(name) for name in COLOUR_NAMES}
+    palette_spec = next((s.spec.colours.palette for s in sources if s.spec.colours.palette), None)
+    palette = tuple(named.get(c, c.upper()) for c in palette_spec) if palette_spec else Colours().palette
+    size = next((s.spec.fonts.size_pt for s in sources if s.spec.fonts.size_pt), None) or Fonts().size_pt
+    layouts = {**DEFAULT_LAYOUTS, **base.spec.layouts, **(user.spec.layouts if user else {})}
     unknown = sorted(set(layouts) - set(DEFAULT_LAYOUTS))
     if unknown:
-        raise TemplateError(Problem(display_path((user_dir or builtin_dir) / "theme.yaml"), None,
-                                    f"unknown slide kinds {', '.join(unknown)}; known: {', '.join(DEFAULT_LAYOUTS)}",
-                                    "layouts"))
+        source = user if user and set(user.spec.layouts) - set(DEFAULT_LAYOUTS) else base
+        problems.append(source.problem(f"unknown slide kinds {', '.join(unknown)}; known: "
+                                       f"{', '.join(DEFAULT_LAYOUTS)}", "layouts"))
 
-    logo_name = str(pick("logo", "") or "")
-    logo_path = theme_file(logo_name, user_dir, builtin_dir) if logo_name else None
-    if logo_name and logo_path is None:
-        raise TemplateError(Problem(display_path((user_dir or builtin_dir) / "theme.yaml"), None,
-                                    f"logo file {logo_name!r} not found in the theme", "logo"))
-    logo = logo_path.read_bytes() if logo_path else None
-    if logo is not None and not logo.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise TemplateError(Problem(display_path(logo_path), None, "the logo must be a PNG image"))
+    logo_name, logo_source = pick("logo", "")
+    logo = None
+    if logo_name:
+        logo_path = theme_file(logo_name, user_dir, builtin_dir)
+        if logo_path is None:
+            problems.append(logo_source.problem(f"logo file {logo_name!r} not found in the theme folder", "logo"))
+        else:
+            logo = logo_path.read_bytes()
+            if not logo.startswith(b"\x89PNG\r\n\x1a\n"):
+                problems.append(Problem(display_path(logo_path), None, "the logo must be a PNG image"))
+                logo = None
 
     def optional_file(attr: str) -> Path | None:
-        name = pick(attr)
+        name, source = pick(attr)
         if not name:
             return None
         path = theme_file(str(name), user_dir, builtin_dir)
         if path is None:
-            raise TemplateError(Problem(display_path((user_dir or builtin_dir) / "theme.yaml"), None,
-                                        f"file {name!r} not found in the theme", attr))
+            builtin = "styles" if attr == "reference_docx" else "master"
+            problems.append(source.problem(f"file {name!r} not found in the theme folder; put it there, or delete "
+                                           f"this line to use the built-in {builtin}", attr))
         return path
 
+    reference_docx, master_pptx = optional_file("reference_docx"), optional_file("master_pptx")
     css_path = theme_file("brief.css", user_dir, builtin_dir)
-    email = (user and user.email) or base.email
-    return Theme(
-        name=str(pick("name", "default")),
-        organisation=str(pick("organisation", "briefkit")),
-        colours=Colours(primary=colour("primary"), accent=colour("accent"), text=colour("text"),
-                        muted=colour("muted"), box=colour("box"), palette=tuple(palette)),
+    email = (user and user.spec.email) or base.spec.email
+    theme = Theme(
+        name=str(pick("name", "default")[0]),
+        organisation=str(pick("organisation", "briefkit")[0]),
+        colours=Colours(palette=palette, **named),
         fonts=Fonts(body=font("body"), heading=font("heading"), size_pt=float(size)),
         logo=logo,
         logo_name=logo_name,
-        page_size=str(pick("page_size", "A4")),
-        reference_docx=optional_file("reference_docx"),
-        master_pptx=optional_file("master_pptx"),
+        page_size=str(pick("page_size", "A4")[0]),
+        reference_docx=reference_docx,
+        master_pptx=master_pptx,
         layouts=layouts,
         css=css_path.read_text(encoding="utf-8") if css_path else "",
-        email_from=(email.sender if email and email.sender else base.email.sender) or "briefs@example.org",
-        email_to=tuple((email.to if email and email.to is not None else base.email.to) or ()),
+        email_from=(email.sender if email and email.sender else base.spec.email.sender) or "briefs@example.org",
+        email_to=tuple((email.to if email and email.to is not None else base.spec.email.to) or ()),
     )
+    return theme, problems
+
+
+def check_theme(user_dir: Path | None, builtin_dir: Path) -> Theme:
+    """Load the theme and try each of its files as the build will use them; report every problem at once.
+
+    The writers are run on an empty brief and deck, so a reference.docx or master.pptx is checked by exactly
+    the rules that writing it applies (styles and layouts present), not by a second copy of them."""
+    from briefkit.document.model import Deck, Document, Meta
+    from briefkit.render import make_environment
+    from briefkit.writers.docx import write_docx
+    from briefkit.writers.pptx import write_pptx
+
+    theme, problems = _resolve(user_dir, builtin_dir)
+    problems += _font_problems(theme, user_dir, builtin_dir)
+    env = make_environment(user_dir, builtin_dir)
+    for name in ("brief.md.j2", "deck.md.j2"):
+        problems += _problems_of(lambda name=name: env.get_template(name), name)
+    meta = Meta(title="Theme check", subtitle="", author=theme.organisation, subject="", keywords=(),
+                language="en-GB", date_iso="2000-01-01", date_human="1 January 2000", timestamp=946684800,
+                audience="", marking="")
+    if user_dir is not None:  # the built-in reference and master are made by the writers themselves
+        problems += _problems_of(lambda: write_docx(Document(meta, (), ()), theme), "reference.docx")
+        problems += _problems_of(lambda: write_pptx(Deck(meta, ()), theme), "master.pptx")
+    if problems:
+        raise TemplateError(*dict.fromkeys(problems))
+    return theme
+
+
+def _problems_of(job: Any, name: str) -> list[Problem]:
+    import jinja2
+
+    try:
+        job()
+    except BriefkitError as exc:
+        return list(exc.problems)
+    except jinja2.TemplateSyntaxError as exc:
+        return [Problem(display_path(exc.filename or name), exc.lineno, exc.message or "syntax error")]
+    return []
+
+
+def _font_problems(theme: Theme, user_dir: Path | None, builtin_dir: Path) -> list[Problem]:
+    """A font the PDF and the charts cannot find would silently become Carlito: say so instead."""
+    from matplotlib import font_manager
+
+    installed = {f.name.lower() for f in font_manager.fontManager.ttflist}
+    problems = []
+    for role in ("body", "heading"):
+        family = getattr(theme.fonts, role).family
+        if family.lower() in installed:
+            continue
+        folders = [d for d in (user_dir, builtin_dir) if d is not None and (d / "theme.yaml").is_file()]
+        sources = [_Source(d / "theme.yaml") for d in folders]
+        source = next((s for s in sources if getattr(s.spec.fonts, role) is not None), sources[0])
+        problems.append(source.problem(f"font {family!r} is not installed on this machine, so the PDF and the "
+                                       "charts cannot use it; install it (fc-list lists those installed) or "
+                                       "choose another", "fonts", role, "family"))
+    return problems

@@ -39,7 +39,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
-from docx.shared import Cm, Emu, Inches, Length, Pt, RGBColor
+from docx.shared import Cm, Emu, Inches, Length, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.table import Table as WordTable
 from docx.table import _Cell
@@ -72,6 +72,7 @@ from briefkit.document.model import (
 )
 from briefkit.errors import TemplateError
 from briefkit.theme.model import Theme
+from briefkit.theme.stamp import follow_theme
 from briefkit.writers import docx_xml as x
 from briefkit.writers.reproducible import normalize_zip
 
@@ -83,14 +84,16 @@ REQUIRED_STYLES: tuple[str, ...] = (
 """The styles the writer applies, by the names Word shows; a user's reference.docx must define all of them."""
 
 _PAGE_SIZES = {"A4": (Cm(21), Cm(29.7)), "Letter": (Inches(8.5), Inches(11))}
-_MARGIN = Cm(2)
+# The PDF's page (brief.css `@page`): the same text area, so lines and pages break alike in both formats.
+_MARGINS = (Mm(21), Mm(25), Mm(20), Mm(25))  # top, right, bottom, left
+_HEADER_DISTANCE, _FOOTER_DISTANCE = Mm(12), Mm(11)  # where the PDF's running header and footer sit
 _DPI = 200  # the charts' PNGs are rendered at this resolution
 _LOGO_HEIGHT = Cm(1.4)
 _PARAGRAPH_STYLES = {"": "Normal", "lead": "Lead", "small": "Small"}
 _BOX_PARAGRAPH_STYLES = {"": "Box Text", "lead": "Lead", "small": "Small"}
 _HEADING_STYLES = {1: "Heading 1", 2: "Heading 2"}
 _BOX_PADDING = (140, 220, 100, 220)  # top, left, bottom, right, in twips
-_TABLE_PADDING = (45, 100, 45, 100)
+_TABLE_PADDING = (60, 120, 60, 120)  # 3 pt and 6 pt, as the PDF's table cells
 _KEEP_TOGETHER_ROWS = 15  # a table this short moves to the next page whole rather than split
 _EMU_PER_TWIP = 635
 _CHAR_EM = 0.56  # a generous average character width of Calibri/Carlito, in em
@@ -115,7 +118,7 @@ class _StyleSpec:
     colour: str = "text"  # a Colours field, or "white"
     before: float | None = 0
     after: float | None = 6
-    line: float | None = 1.15  # line spacing as a multiple
+    line: float | None = 1.13  # a multiple of the font's line (Carlito's is 1.22 em): 1.13 is the PDF's 1.38 em
     keep_next: bool | None = None
     small_caps: bool | None = None
     style_id: str | None = None  # Word's own id for built-in styles the template lacks
@@ -123,29 +126,29 @@ class _StyleSpec:
 
 _STYLES: dict[str, _StyleSpec] = {
     "Normal": _StyleSpec(base=None),
-    "Title": _StyleSpec(font="heading", size=24, bold=True, colour="primary", after=4, line=1.0),
-    "Subtitle": _StyleSpec(font="heading", size=14, colour="muted", after=6, line=1.0),
-    "Heading 1": _StyleSpec(font="heading", size=15, bold=True, colour="primary", before=16, after=5, line=1.0,
+    "Title": _StyleSpec(font="heading", size=25, bold=True, colour="primary", after=6, line=1.0),
+    "Subtitle": _StyleSpec(font="heading", size=13, colour="muted", after=8, line=1.07),
+    "Heading 1": _StyleSpec(font="heading", size=14.5, bold=True, colour="primary", before=18, after=6, line=1.0,
                             keep_next=True),
-    "Heading 2": _StyleSpec(font="heading", size=12, bold=True, colour="primary", before=10, after=3, line=1.0,
+    "Heading 2": _StyleSpec(font="heading", size=11.5, bold=True, colour="primary", before=12, after=4, line=1.0,
                             keep_next=True),
     "List Bullet": _StyleSpec(after=3),
     "List Number": _StyleSpec(after=3),
-    "Caption": _StyleSpec(font="heading", bold=True, colour="primary", before=10, after=4, line=1.0,
+    "Caption": _StyleSpec(font="heading", step=-0.5, bold=True, colour="primary", before=12, after=4, line=1.07,
                           keep_next=True),
-    "Lead": _StyleSpec(step=1, colour="primary", after=8),
+    "Lead": _StyleSpec(step=1, colour="primary", after=7),
     "Box Title": _StyleSpec(font="heading", size=12, bold=True, colour="primary", after=4, line=1.0,
                             keep_next=True),
     "Box Text": _StyleSpec(after=4),
-    "Source Note": _StyleSpec(step=-2, colour="muted", before=3, after=12, line=1.0),
+    "Source Note": _StyleSpec(step=-3, colour="muted", before=3, after=14, line=1.07),
     "Small": _StyleSpec(step=-1.5, colour="muted"),
-    "Marking": _StyleSpec(font="heading", step=-1.5, bold=True, colour="accent", small_caps=True, after=8, line=1.0),
-    "Byline": _StyleSpec(step=-0.5, colour="muted", after=14, line=1.0),
-    "Table Text": _StyleSpec(step=-1.5, after=0, line=1.0),
-    "Table Heading": _StyleSpec(base="Table Text", step=-1.5, bold=True, colour="white", after=0, line=1.0),
-    "Header": _StyleSpec(step=-2, colour="muted", after=0, line=1.0),
-    "Footer": _StyleSpec(step=-2, colour="muted", after=0, line=1.0),
-    "footnote text": _StyleSpec(step=-2, after=2, line=1.0, style_id="FootnoteText"),
+    "Marking": _StyleSpec(font="heading", step=-2.5, bold=True, colour="accent", small_caps=True, after=5, line=1.0),
+    "Byline": _StyleSpec(step=-1.5, colour="muted", after=14, line=1.0),
+    "Table Text": _StyleSpec(step=-2, after=0, line=1.07),
+    "Table Heading": _StyleSpec(base="Table Text", step=-2, bold=True, colour="white", after=0, line=1.07),
+    "Header": _StyleSpec(step=-2.5, colour="muted", after=0, line=1.0),
+    "Footer": _StyleSpec(step=-2.5, colour="muted", after=0, line=1.0),
+    "footnote text": _StyleSpec(step=-3, after=0, line=1.03, style_id="FootnoteText"),
     "footnote reference": _StyleSpec(kind=WD_STYLE_TYPE.CHARACTER, base=None, font="", italic=None, colour="",
                                      style_id="FootnoteReference"),
     "Hyperlink": _StyleSpec(kind=WD_STYLE_TYPE.CHARACTER, base=None, font="", italic=None, colour="primary",
@@ -192,8 +195,8 @@ def _drop_rels(rels: dict, *reltypes: str) -> None:
 def _set_page(section: Section, page_size: str) -> None:
     width, height = _PAGE_SIZES.get(page_size, _PAGE_SIZES["A4"])
     section.page_width, section.page_height = width, height
-    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = _MARGIN
-    section.header_distance = section.footer_distance = Cm(1)
+    section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = _MARGINS
+    section.header_distance, section.footer_distance = _HEADER_DISTANCE, _FOOTER_DISTANCE
 
 
 def _text_width(section: Section) -> Length:
@@ -206,6 +209,9 @@ def _define_styles(word: WordDocument, theme: Theme, text_width: Length) -> None
         x.set_fonts(defaults[0], theme.fonts.body.office)
     for name, spec in _STYLES.items():
         _style_look(_get_or_add_style(word, name, spec), spec, theme)
+    word.styles["Normal"].paragraph_format.widow_control = True  # stated: OOXML's default is off, Word's on
+    for rfonts in word.styles.element.xpath(".//w:rFonts[@w:ascii='Courier']"):
+        x.set_fonts(rfonts.getparent(), "Courier New")  # the template's code styles: a font Windows has too
     for name in ("Header", "Footer"):
         tabs = word.styles[name].paragraph_format.tab_stops
         tabs.clear_all()
@@ -319,7 +325,7 @@ def _open_reference(theme: Theme) -> WordDocument:
         return docx.Document(io.BytesIO(reference_docx_bytes(theme)))
     path = Path(theme.reference_docx)
     try:
-        word = docx.Document(io.BytesIO(path.read_bytes()))
+        word = docx.Document(io.BytesIO(follow_theme(path.read_bytes(), theme)))  # theme.yaml's values
     except OSError as exc:
         raise TemplateError.at(path, f"cannot read reference.docx: {exc.strerror}") from None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
@@ -561,7 +567,7 @@ class _DocxWriter:
 
     def _longest_words(self, data: Table) -> list[int]:
         """Twips the longest word of each column needs, so that no word ("2016", "Personnel") breaks mid-word."""
-        em = (self.theme.fonts.size_pt - 1.5) * 20  # Table Text size, in twips
+        em = (self.theme.fonts.size_pt + _STYLES["Table Text"].step) * 20  # Table Text size, in twips
         needs = []
         for c, label in enumerate(data.header):
             words = [w for text in (label, *(row[c] for row in data.rows if c < len(row))) for w in text.split()]
@@ -602,11 +608,12 @@ class _DocxWriter:
     def _toc(self, frame: _Frame, block: TableOfContents) -> None:
         """A TOC field whose cached result already lists the headings, each linked to its bookmark."""
         self._add(frame.container, "TOC Heading", block.title)
-        entries = self.toc or [_TocEntry(1, "", "")]
+        depth = block.depth(len(self.toc))
+        entries = [entry for entry in self.toc if entry.level <= depth] or [_TocEntry(1, "", "")]
         for i, entry in enumerate(entries):
             p = self._add(frame.container, "toc 1" if entry.level == 1 else "toc 2")
             if i == 0:
-                p._p.extend(x.field_begin('TOC \\o "1-2" \\h \\z \\u'))
+                p._p.extend(x.field_begin(f'TOC \\o "1-{depth}" \\h \\z \\u'))
             if entry.bookmark:
                 link = x.hyperlink(anchor=entry.bookmark)
                 link.append(x.text_run(entry.text))

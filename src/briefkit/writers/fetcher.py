@@ -4,7 +4,9 @@ A theme's stylesheet is user input. Left to WeasyPrint's default fetcher, `url(f
 `@import "http://..."` would read local files into the PDF or call the network while building. Every
 resource (stylesheets, @import, images, fonts in @font-face, SVG references) goes through `SafeFetcher`,
 which allows data: URLs and local files that, after symlinks are resolved, lie inside an allowed folder.
-Anything else stops the render with `ResourceRefused`, which `pdf.py` turns into one clear line.
+Anything else stops the render with `ResourceRefused`, which `pdf.py` turns into one clear line. Inside an SVG
+image WeasyPrint swallows even fatal fetch errors, so every refusal is also kept in `refused` for `pdf.py` to
+raise after rendering: an attempt to read outside never passes unreported.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+MAX_RESOURCE_BYTES = 50_000_000  # an image or font bigger than this is a mistake (or a trap), not a resource
 _MIME_TYPES = {
     ".css": "text/css", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
     ".svg": "image/svg+xml", ".webp": "image/webp", ".ttf": "font/ttf", ".otf": "font/otf",
@@ -39,8 +42,16 @@ class SafeFetcher(URLFetcher):
     def __init__(self, allowed: Iterable[Path]) -> None:
         super().__init__(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
         self.allowed = tuple(Path(p).resolve() for p in allowed)
+        self.refused: list[ResourceRefused] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except ResourceRefused as refused:
+            self.refused.append(refused)
+            raise
+
+    def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             # urllib's DataHandler decodes in memory; the opener has no other handler that this URL could reach.
@@ -60,6 +71,8 @@ class SafeFetcher(URLFetcher):
             raise ResourceRefused(url, "is outside the template folder")
         if not path.is_file():
             raise ResourceRefused(url, "does not exist")
+        if path.stat().st_size > MAX_RESOURCE_BYTES:
+            raise ResourceRefused(url, f"is larger than {MAX_RESOURCE_BYTES // 1_000_000} MB")
         return path
 
 

@@ -41,8 +41,8 @@ from briefkit.document.model import (
 from briefkit.theme.model import Theme
 
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
-_TOC_LEVELS = 2  # sections and subsections ...
-_TOC_MAX_ENTRIES = 20  # ... unless that makes a contents list longer than about half a page: then sections only
+KEEP_TOGETHER_ROWS = 15  # a table this short moves to the next page whole rather than split (as in the DOCX)
+_LEAD_ROWS = 2  # a longer table starts a page only with at least this many rows under its caption and header
 
 
 def document_html(doc: Document, theme: Theme) -> str:
@@ -148,7 +148,7 @@ class _HtmlWriter:
 
         A brief's contents must fit at a glance: subsections are listed only while the list stays short.
         """
-        levels = _TOC_LEVELS if len(self.anchors) <= _TOC_MAX_ENTRIES else 1
+        levels = toc.depth(len(self.anchors))
         items = []
         for heading, anchor in self.anchors:
             if heading.level <= levels:
@@ -236,13 +236,19 @@ def table_html(table: Table) -> str:
         cols = "<colgroup>" + "".join(f'<col style="width: {100 * w / total:.2f}%">' for w in table.widths)
         cols += "</colgroup>"
     head_cells = "".join(f'<th scope="col"{_num(numeric[i])}>{escape(h)}</th>' for i, h in enumerate(table.header))
-    rows = "\n".join("<tr>" + "".join(f"<td{_num(numeric[i] if i < len(numeric) else False)}>{escape(c)}</td>"
-                                      for i, c in enumerate(row)) + "</tr>" for row in table.rows)
+    rows = ["<tr" + (' class="even"' if n % 2 else "") + ">"
+            + "".join(f"<td{_num(i < len(numeric) and numeric[i])}>{escape(c)}</td>" for i, c in enumerate(row))
+            + "</tr>" for n, row in enumerate(table.rows)]
+    # The first rows are a row group of their own that CSS keeps unbroken: when they do not fit under the caption
+    # and header, the whole table moves to the next page instead of leaving its caption alone at a page foot.
+    bodies = "\n".join(f"<tbody{cls}>\n" + "\n".join(group) + "\n</tbody>"
+                       for cls, group in ((' class="lead"', rows[:_LEAD_ROWS]), ("", rows[_LEAD_ROWS:])) if group)
+    keep = " keep" if len(table.rows) <= KEEP_TOGETHER_ROWS else ""
     caption = f'<span class="caption-text">{escape(table.caption)}</span>' if table.caption else ""
     source = f'<p class="source-note">{escape(table.source_note)}</p>' if table.source_note else ""
-    return (f'<div class="table-block" id="table-{_html_id(table.id) or table.number}">\n<table>\n'
+    return (f'<div class="table-block{keep}" id="table-{_html_id(table.id) or table.number}">\n<table>\n'
             f'<caption><span class="label">Table {table.number}:</span> {escape(table.title)}{caption}</caption>\n'
-            f"{cols}\n<thead><tr>{head_cells}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n{source}\n</div>")
+            f"{cols}\n<thead><tr>{head_cells}</tr></thead>\n{bodies}\n</table>\n{source}\n</div>")
 
 
 # ------------------------------------------------------------ helpers

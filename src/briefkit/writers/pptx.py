@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -51,6 +52,7 @@ from briefkit.document.model import (
 )
 from briefkit.errors import TemplateError
 from briefkit.theme.model import DEFAULT_LAYOUTS, Theme
+from briefkit.theme.stamp import follow_theme
 from briefkit.writers import pptx_xml as px
 from briefkit.writers import textfit
 from briefkit.writers.reproducible import build_timestamp, normalize_zip
@@ -70,8 +72,8 @@ BOX_SIZES = (16, 14, 12)
 SOURCE_LINE_SIZE = 12
 NUMBER_SIZE = 12
 MARKING_SIZE = 14
-CHART_TEXT_SIZE = 12
-CATEGORY_SIZES = (12, 11, 10)
+CHART_TEXT_SIZE = 14  # projected: axis, legend and data labels no smaller than the foot line
+CATEGORY_SIZES = (14, 13, 12)
 
 BULLET_MARGIN = int(0.32 * INCH)
 TEXT_INSETS = (0, int(0.04 * INCH), 0, int(0.04 * INCH))  # left, top, right, bottom
@@ -255,7 +257,7 @@ def _open_master(theme: Theme) -> PresentationType:
     if theme.master_pptx is None:
         return Presentation(io.BytesIO(master_pptx_bytes(theme)))
     try:
-        prs = Presentation(str(theme.master_pptx))
+        prs = Presentation(io.BytesIO(follow_theme(theme.master_pptx.read_bytes(), theme)))
     except Exception as exc:  # python-pptx raises several kinds for a file that is not a presentation
         raise TemplateError.at(theme.master_pptx, f"master.pptx cannot be opened as a presentation: {exc}") from exc
     px.drop_all_slides(prs)
@@ -920,11 +922,13 @@ class _CategoryLabels:
     names: list[str]
     size: float
     skip: int  # show every n-th label
+    width: int = int(2.2 * INCH)  # EMU the names are wrapped to beside horizontal bars
 
 
-def _chart_categories(data: ChartData, chart_width: int, family: str) -> _CategoryLabels:
+def _chart_categories(data: ChartData, chart_width: int, chart_height: int, family: str) -> _CategoryLabels:
     """Category names wrapped to their slot, at a size that lets their longest word fit (as the drawn charts
     do); single words such as years are never broken: a long run of them shows every 2nd, 5th or 10th.
+    Beside horizontal bars a name must also fit the height of its row, or it runs into the next one.
     With one series, a category the sources give no figure for says so: no bar must not read as zero."""
     names = list(data.categories)
     if len(data.series) == 1:
@@ -935,19 +939,31 @@ def _chart_categories(data: ChartData, chart_width: int, family: str) -> _Catego
         widest = max((textfit.text_width(n, CHART_TEXT_SIZE, family) for n in names), default=0.0)
         skip = next((k for k in (1, 2, 5, 10, 20) if slot * k >= widest * 1.2), 20)
         return _CategoryLabels(names, CHART_TEXT_SIZE, 1 if data.family == "barh" else skip)
+    if data.family == "barh":
+        # A row's share of the plot, less the value axis, its title and the viewer's padding; names keep a gap.
+        row = 0.85 * (chart_height - 1.4 * INCH) / PT / max(1, len(names))
+        choices = [(size, width * INCH / PT) for size in CATEGORY_SIZES for width in (2.2, 2.8)]
+        size, slot = next(((s, w) for s, w in choices
+                           if max(len(_wrap_name(n, w, s, family)) for n in names) * textfit.LINE_HEIGHT * s <= row),
+                          choices[-1])
+        wrapped = ["\n".join(_wrap_name(n, slot, size, family)) for n in names]
+        widest = max((textfit.text_width(line, size, family) for n in wrapped for line in n.split("\n")), default=0)
+        return _CategoryLabels(wrapped, size, 1, int(widest * PT * 1.06))
     words = [w for name in names for w in name.split()]
     size = next((s for s in CATEGORY_SIZES if all(textfit.text_width(w, s, family) <= slot for w in words)),
                 CATEGORY_SIZES[-1])
-    wrapped = ["\n".join(line for part in name.split("\n") for line in textfit.wrap(part, slot, size, family))
-               for name in names]
-    return _CategoryLabels(wrapped, size, 1)
+    return _CategoryLabels(["\n".join(_wrap_name(n, slot, size, family)) for n in names], size, 1)
+
+
+def _wrap_name(name: str, width: float, size: float, family: str) -> list[str]:
+    return [line for part in name.split("\n") for line in textfit.wrap(part, width, size, family)]
 
 
 def _add_chart(slide: PptxSlide, figure: Figure, rect: Rect, ctx: _Context) -> None:
     """A native, editable chart from the figure's numbers, with the figure's alt text."""
     data = figure.data
     chart_data = CategoryChartData(number_format=data.number_format)
-    labels = _chart_categories(data, rect.w, ctx.theme.fonts.body.family)
+    labels = _chart_categories(data, rect.w, rect.h, ctx.theme.fonts.body.family)
     chart_data.categories = labels.names
     for series in data.series:
         chart_data.add_series(series.name, series.values)
@@ -957,6 +973,10 @@ def _add_chart(slide: PptxSlide, figure: Figure, rect: Rect, ctx: _Context) -> N
     _style_chart(frame.chart, data, ctx.theme)
     frame.chart.category_axis.tick_labels.font.size = Pt(labels.size)
     px.level_category_labels(frame.chart.category_axis, labels.skip)
+    if data.family == "barh":  # the names' column as wide as they were wrapped to, the value axis below
+        label = (labels.width + 0.15 * INCH) / rect.w
+        bottom = (2 * textfit.LINE_HEIGHT * CHART_TEXT_SIZE * PT + 0.35 * INCH) / rect.h
+        px.set_plot_area(frame.chart, label, 0.02, 1 - label - 0.08, 1 - 0.02 - bottom)
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -971,9 +991,10 @@ def _style_chart(chart: Chart, data: ChartData, theme: Theme) -> None:
     plot = chart.plots[0]
     plot.vary_by_categories = False
     plot.gap_width = 60 if len(data.series) == 1 else 80
+    fills = data.colours or theme.palette  # the drawn chart's colours: the deck's chart matches the brief's
     for i, series in enumerate(plot.series):
         series.format.fill.solid()
-        series.format.fill.fore_color.rgb = _rgb(theme.palette[i % len(theme.palette)])
+        series.format.fill.fore_color.rgb = _rgb(fills[i % len(fills)])
         series.invert_if_negative = False
     _style_axes(chart, data, theme)
     _label_chart(chart, data, theme)
@@ -991,7 +1012,9 @@ def _style_axes(chart: Chart, data: ChartData, theme: Theme) -> None:
     values.major_gridlines.format.line.width = Pt(0.75)
     values.format.line.fill.background()
     values.major_tick_mark = XL_TICK_MARK.NONE
-    values.tick_labels.number_format = data.number_format
+    step = _tick_step(data)
+    values.major_unit = step
+    values.tick_labels.number_format = _tick_format(data.number_format, step)
     values.tick_labels.number_format_is_linked = False
     values.tick_labels.font.size = Pt(CHART_TEXT_SIZE)
     values.tick_labels.font.color.rgb = _rgb(theme.colours.muted)
@@ -1011,6 +1034,23 @@ def _style_axes(chart: Chart, data: ChartData, theme: Theme) -> None:
     if data.family == "barh":
         categories.reverse_order = True  # first category on top, read top to bottom
         px.value_axis_crosses_at_max(values)  # and the value axis stays at the bottom
+
+
+def _tick_step(data: ChartData) -> float:
+    """A round step giving about five value ticks (1, 2, 2.5 or 5 times a power of ten), as the drawn charts
+    have; left to the viewer, a wide axis gets a tick every tenth and the labels run together."""
+    stacked = _chart_type(data) == XL_CHART_TYPE.COLUMN_STACKED
+    columns = zip(*(s.values for s in data.series), strict=True)
+    tops = [sum(v or 0 for v in c) if stacked else max((v or 0 for v in c), default=0) for c in columns]
+    raw = max(tops, default=0) / 5 or 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def _tick_format(number_format: str, step: float) -> str:
+    """The data's number format, without its decimal when every tick is a whole number in the shown unit."""
+    unit = 1_000_000 if ",," in number_format else 1
+    return number_format.replace(".0", "") if float(step / unit).is_integer() else number_format
 
 
 def _label_chart(chart: Chart, data: ChartData, theme: Theme) -> None:

@@ -388,3 +388,17 @@ def value_axis_crosses_at_max(value_axis: object) -> None:
     val_ax._remove_crosses()
     val_ax._remove_crossesAt()
     val_ax._add_crosses(val=XL_AXIS_CROSSES.MAXIMUM)
+
+
+def set_plot_area(chart: object, left: float, top: float, width: float, height: float) -> None:
+    """Fix the inner plot area as fractions of the chart: the room left of it is the category labels' own, so
+    names wrapped to that width are shown as wrapped, not wrapped again by the viewer's guess."""
+    plot_area = chart._chartSpace.chart.plotArea  # type: ignore[attr-defined]
+    for old in plot_area.findall(qn("c:layout")):
+        plot_area.remove(old)
+    layout = etree.SubElement(plot_area, qn("c:layout"))
+    plot_area.insert(0, layout)
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    for tag, val in (("c:layoutTarget", "inner"), ("c:xMode", "edge"), ("c:yMode", "edge"), ("c:x", f"{left:.4f}"),
+                     ("c:y", f"{top:.4f}"), ("c:w", f"{width:.4f}"), ("c:h", f"{height:.4f}")):
+        etree.SubElement(manual, qn(tag), val=val)

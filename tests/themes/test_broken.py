@@ -1,0 +1,95 @@
+"""A broken theme is one clear report, before any work: every problem on its own `path:line: message` line, what is
+missing listed by name, exit code 1, no traceback and no output folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pptx
+import pytest
+
+from briefkit.writers.docx import REQUIRED_STYLES
+from tests.conftest import line_with, run_cli
+
+LINE = re.compile(r"^\S+?(:\d+)?: .+$")
+
+
+def build(theme: Path, *extra: str) -> tuple[int, list[str]]:
+    r = run_cli("build", "--theme", "theme", "--audience", "executive", "--out", "out", *extra, cwd=theme.parent)
+    assert "Traceback" not in r.err and "internal error" not in r.err
+    assert not (theme.parent / "out" / "executive").exists()
+    problems = [line for line in r.err.splitlines() if not line.startswith("executive: ")]
+    assert all(LINE.match(line) for line in problems), problems
+    return r.code, problems
+
+
+@pytest.fixture
+def theme(tmp_path: Path) -> Path:
+    folder = tmp_path / "theme"
+    folder.mkdir()
+    return folder
+
+
+def test_every_mistake_in_theme_yaml_is_reported_at_its_line(theme: Path) -> None:
+    yaml = theme / "theme.yaml"
+    yaml.write_text('colours:\n  primary: "#12345"\n  palette: [primary, blue]\n  shade: "#123456"\n'
+                    "colour: {}\nlogo: ../logo.png\n")
+    code, problems = build(theme)
+    assert code == 1
+    assert problems == [
+        "theme/theme.yaml:2: colours.primary: '#12345' is not a colour; write it as #RRGGBB, e.g. \"#1F3A5F\" "
+        "(quoted in YAML)",
+        "theme/theme.yaml:3: colours.palette: 'blue' is neither #RRGGBB nor one of primary, accent, text, muted, box",
+        "theme/theme.yaml:4: colours.shade: unknown key; known here: primary, accent, text, muted, box, palette",
+        "theme/theme.yaml:5: colour: unknown key; known here: name, organisation, colours, fonts, logo, page_size, "
+        "reference_docx, master_pptx, layouts, email",
+        "theme/theme.yaml:6: logo: '../logo.png' must be a file name inside the theme folder (no folders)",
+    ]
+
+
+def test_missing_and_unusable_files_are_all_reported_together(theme: Path) -> None:
+    docx.Document().save(str(theme / "plain.docx"))  # Word's defaults: none of our own styles
+    prs = pptx.Presentation()
+    prs.slide_layouts[5].name = "Heading Only"  # so "Title Only" is missing
+    prs.save(str(theme / "plain.pptx"))
+    yaml = theme / "theme.yaml"
+    yaml.write_text("logo: crest.png\nreference_docx: plain.docx\nmaster_pptx: plain.pptx\n"
+                    "layouts:\n  chart: Chart Layout\nfonts:\n  body: {family: No Such Sans}\n")
+    code, problems = build(theme)
+    assert code == 1
+    assert len(problems) == 4
+    assert problems[0] == f"theme/theme.yaml:{line_with(yaml, 'logo:')}: logo: logo file 'crest.png' not found in " \
+                          "the theme folder"
+    assert problems[1].startswith(f"theme/theme.yaml:{line_with(yaml, 'No Such Sans')}: fonts.body.family: font "
+                                  "'No Such Sans' is not installed on this machine")
+    missing_styles = [s for s in REQUIRED_STYLES if s not in {st.name for st in docx.Document().styles}]
+    assert problems[2] == f"theme/plain.docx: reference.docx lacks styles: {', '.join(missing_styles)}"
+    assert problems[3].startswith("theme/plain.pptx: master.pptx lacks layouts: Chart Layout, Title Only (has: ")
+
+
+def test_a_logo_that_is_not_a_png(theme: Path) -> None:
+    (theme / "logo.png").write_text("not a picture")
+    code, problems = build(theme)
+    assert (code, problems) == (1, ["theme/logo.png: the logo must be a PNG image"])
+
+
+def test_a_template_syntax_error_is_found_before_building(theme: Path) -> None:
+    (theme / "deck.md.j2").write_text('{% extends "builtin/deck.md.j2" %}\n{% block sources %}\n{% if %}\n')
+    code, problems = build(theme)
+    assert code == 1
+    assert problems == ["theme/deck.md.j2:3: Expected an expression, got 'end of statement block'"]
+
+
+def test_a_theme_folder_that_does_not_exist(tmp_path: Path) -> None:
+    r = run_cli("build", "--theme", "nowhere", "--out", "out", cwd=tmp_path)
+    assert (r.code, r.err.splitlines()) == (1, ["nowhere: theme folder not found"])
+
+
+def test_a_master_that_is_not_a_presentation(theme: Path) -> None:
+    (theme / "master.pptx").write_text("not a presentation")
+    (theme / "theme.yaml").write_text("master_pptx: master.pptx\n")
+    code, problems = build(theme)
+    assert code == 1
+    assert len(problems) == 1 and problems[0].startswith("theme/master.pptx: master.pptx cannot be opened")
