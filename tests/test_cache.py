@@ -148,8 +148,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
     facts = root / "facts"
     shutil.copytree(EXAMPLE, facts)
     out = root / "out"
-    _build(facts, out)
+    _build(facts, out, "--jobs", "2")  # the PDF laid out in the second process, however busy the machine is
     return facts, out, _files(out / "analyst")
+
+
+def test_the_pdf_is_the_same_from_one_process(built: tuple[Path, Path, dict[str, bytes]], tmp_path: Path) -> None:
+    facts, _, first = built
+    _build(facts, tmp_path / "out", "--jobs", "1")
+    assert _files(tmp_path / "out" / "analyst") == first
 
 
 def test_an_edited_fact_rebuilds_to_exactly_the_cold_build(built: tuple[Path, Path, dict[str, bytes]],

@@ -51,3 +51,13 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
+
+
+def spare_core() -> bool:
+    """Two cores or more, and fewer processes wanting to run (the one-minute load average, this one included)
+    than cores: a second process would run beside this one rather than take turns with it."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = 0.0
+    return cores() >= 2 and load < cores()

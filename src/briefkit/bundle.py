@@ -165,6 +165,25 @@ def clean_stale(out_root: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def tidy_stale(out_root: Path) -> None:
+    """`clean_stale` for a build with nothing to do: only if no other build holds the folder (its staging
+    folders are in use), and without creating anything."""
+    lock_path = out_root / LOCK_NAME
+    if not lock_path.is_file():
+        return
+    try:
+        fd = os.open(lock_path, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        clean_stale(out_root)
+    except OSError:  # locked by a running build, or not ours to tidy
+        return
+    finally:
+        os.close(fd)
+
+
 def check_target(target: Path) -> None:
     """Publishing replaces `target` whole: it must be absent, empty, or a folder of briefkit's own outputs."""
     where = str(Path(display_path(target.parent)) / target.name)  # not resolved: a link is shown as the link

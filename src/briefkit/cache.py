@@ -170,7 +170,8 @@ class Store:
         for _, size, path in sorted(entries, key=lambda e: e[0]):
             if total <= max_bytes:
                 break
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a store that cannot be pruned is only larger
+                path.unlink(missing_ok=True)
             total -= size
 
 

@@ -51,6 +51,9 @@ def _run(job: Callable[[], T]) -> T:
     except typer.Exit:
         raise
     except Exception:
+        if _STOPPED_BY:  # the interrupt surfaced as another error (an import cut short fails with ImportError)
+            typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+            raise typer.Exit(128 + _STOPPED_BY[0]) from None
         log = _write_crash_log()
         typer.echo(f"briefkit: internal error (a bug, not your input); please report it with the log {log}",
                    err=True)
@@ -60,6 +63,7 @@ def _run(job: Callable[[], T]) -> T:
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (from `kill`, a CI runner, a closing terminal) unwinds like Ctrl-C, so the same cleanup runs.
+    For `main` only: on leaving, both signals are ignored for the rest of the process.
 
     Only in this process: a worker forked from it that has not yet set its own handlers just ends quietly,
     instead of printing a KeyboardInterrupt from the middle of its start-up."""
@@ -77,12 +81,15 @@ def _terminate_as_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, interrupt)
     try:
         yield
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        # The command has finished (or failed) and the process only has to exit: a signal now would turn a
+        # finished build into an exit by that signal, so it is ignored for the last moments.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
 
 
 def _unraisable(info: sys.UnraisableHookArgs) -> None:
@@ -222,8 +229,9 @@ def build_cmd(
     no_limits: Annotated[bool, typer.Option("--no-limits", help="Do not fail on the audience's length limits.")]
     = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", min=0, help="Processes for several audiences (0 = one per core).")]
-    = 0,
+    jobs: Annotated[int, typer.Option("--jobs", min=0, help=(
+        "Processes: one per audience, or one beside a single audience for its PDF "
+        "(0 = as the free cores allow; 1 = this process only)."))] = 0,
 ) -> None:
     """Build the brief (DOCX, PDF), the deck (PPTX), a draft email and a manifest for each audience."""
 
@@ -315,11 +323,22 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:  # Ctrl-C while the arguments were still being read
         typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
-        sys.exit(128 + (_STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT))
+        _leave(128 + (_STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT))
     if _STOPPED_BY and code == 130:  # Typer turns an interrupt outside a command body into a silent 130
         typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
         code = 128 + _STOPPED_BY[0]
+    if _STOPPED_BY:
+        _leave(code if isinstance(code, int) else 130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _leave(code: int) -> None:
+    """End an interrupted run now. Our cleanup has run (staging folders removed, workers stopped); Python's exit
+    hooks would join threads and processes the interruption may have left mid-way, which can wait for ever."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

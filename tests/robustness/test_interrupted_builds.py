@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,6 +35,16 @@ from tests.robustness.conftest import (
 
 NEW = ("--to", "someone.new@example.org")  # changes the email and the manifest: a finished build is visible
 TWO = ("--audience", f"{AUDIENCE},analyst", "--no-limits", "--jobs", "2")
+
+
+def _finish(build: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    """The build's output; a build still running after `timeout` is a hang: killed (no orphan) and reported."""
+    try:
+        return build.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(build.pid, signal.SIGKILL)
+        build.communicate()
+        raise AssertionError(f"the build hung: {build.args}") from None
 
 
 def _whole(folder: Path) -> bool:
@@ -82,7 +93,7 @@ def _interrupt(sig: str, delay: float, out: Path, tmp: Path) -> tuple[int, str]:
         os.killpg(build.pid, signal.SIGINT)
     else:
         build.send_signal(signal.SIGTERM)
-    _out, err = build.communicate(timeout=120)
+    _out, err = _finish(build, 120)
     return build.returncode, err
 
 
@@ -116,7 +127,7 @@ def test_ctrl_c_stops_a_parallel_build_and_its_workers(previous_two: Path, tmp_p
     build = start_build(out, *TWO, "--format", "docx,pptx", *NEW)
     time.sleep(1.5)  # the fact base is loaded and the workers are drawing
     os.killpg(build.pid, signal.SIGINT)
-    _out, err = build.communicate(timeout=120)
+    _out, err = _finish(build, 120)
     assert "Traceback" not in err, err
     assert build.returncode in (0, 130), err
     if build.returncode == 130:
@@ -141,7 +152,7 @@ def test_sigkill_leaves_no_orphans_and_the_next_build_tidies_up(previous_two: Pa
     build = start_build(out, *TWO, "--format", "docx,pptx", *NEW)
     time.sleep(delay)
     build.kill()
-    build.communicate(timeout=60)
+    _finish(build, 60)
     assert _gone(str(out)), "a worker survived its parent and would hold the lock"
     _old_or_new(out, previous_two, (AUDIENCE, "analyst"))
     r = run_cli("build", "--facts", str(EXAMPLE), *TWO, "--format", "docx,pptx", *NEW, "--out", str(out), env=EPOCH)
@@ -192,7 +203,7 @@ def test_two_builds_at_once_into_the_same_folder(previous: Path, tmp_path: Path)
     """Started together: one publishes, the other stops with the lock message; never a mix of the two."""
     out = _copy(previous, tmp_path / "out")
     builds = [start_build(out, *FAST, "--to", f"reader{i}@example.org") for i in (1, 2)]
-    results = [(b.returncode, err) for b in builds for _out, err in [b.communicate(timeout=120)]]
+    results = [(b.returncode, err) for b in builds for _out, err in [_finish(b, 120)]]
     codes = sorted(code for code, _err in results)
     assert codes in ([0, 1], [0, 0]), results
     for code, err in results:
