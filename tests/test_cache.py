@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.cache import Store, canonical, digest
+from briefkit.cache import Store, digest
 from conftest import EXAMPLE, SEEDS, replace_in, run_cli
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
@@ -91,7 +91,7 @@ def test_keys_follow_every_field_and_file_content(tmp_path: Path) -> None:
 
 def test_a_value_without_a_canonical_form_is_refused() -> None:
     with pytest.raises(TypeError):
-        canonical(object())
+        digest(object())
 
 
 def test_charts_are_drawn_once_and_redrawn_when_damaged_or_changed(tmp_path: Path) -> None:

@@ -163,20 +163,14 @@ def long_lived() -> Iterator[None]:
     costs more per fact the larger the fact base. Pause it while they are made, then freeze them (`gc.freeze`) so
     that later collections skip them; `build` unfreezes at the end. Measured: 9% less CPU at 100x the real fact base.
     """
-    import os as _o
-    mode = _o.environ.get("BK_GC", "pause")
     paused = gc.isenabled()
-    if mode in ("pause", "collect"):
-        gc.disable()
+    gc.disable()
     try:
         yield
     finally:
         if paused:
             gc.enable()
-        if mode == "collect":
-            gc.collect()
-        if mode != "none":
-            gc.freeze()
+        gc.freeze()
 
 
 def inputs_digest(options: BuildOptions, fb: FactBase, audience_path: Path, name: str) -> str:

@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 CACHE_DIR = ".cache"  # under the output folder, beside the audience folders
 MAX_BYTES = 200_000_000  # past this, the least recently used entries go
@@ -28,34 +29,63 @@ _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/font
 
 
 def digest(*parts: object) -> str:
-    """sha256 of `parts` in a canonical form: the same value always gives the same key, in any process."""
-    blob = json.dumps([canonical(p) for p in parts], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
+    """sha256 of `parts` in a canonical form: the same value always gives the same key, in any process.
+
+    The value is fed to the hash as it is walked, not first copied into one big structure: a key of the model of a
+    brief 100 times the usual size would otherwise cost hundreds of megabytes for a moment."""
+    h = hashlib.sha256()
+    for part in parts:
+        _feed(h, part)
+    return h.hexdigest()
 
 
-def canonical(value: object) -> object:
-    """`value` as plain JSON data. Sets are sorted (their order varies with the hash seed); bytes and files are
-    reduced to their sha256, so a path stands for its content, not its name."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, bytes):
-        return {"sha256": hashlib.sha256(value).hexdigest()}
-    if isinstance(value, Path):
-        return {"path": str(value), "sha256": file_digest(value) if value.is_file() else None}
-    if isinstance(value, enum.Enum):
-        return canonical(value.value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"__type__": type(value).__name__, **fields}
-    if hasattr(value, "model_dump"):  # a pydantic model
-        return {"__type__": type(value).__name__, **canonical(value.model_dump())}  # type: ignore[dict-item]
-    if isinstance(value, Mapping):
-        return {str(k): canonical(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted((canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, default=str))
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
-    raise TypeError(f"no canonical form for {type(value).__name__}")  # a new type: add it rather than guess
+def _feed(h: Any, value: object) -> None:
+    """Each value as a type tag, its length where it has one, then its content: no two values feed the same bytes.
+    Sets are fed in the order of their members' digests (their own order changes with the hash seed); bytes and
+    files by their content, so a path stands for what it holds, not its name. A type not listed here is refused
+    rather than hashed by its `repr`, which could leave out what an output depends on."""
+    if value is None or isinstance(value, bool):
+        h.update(b"N" if value is None else b"T" if value else b"F")
+    elif isinstance(value, int):
+        h.update(b"i%d;" % value)
+    elif isinstance(value, float):
+        h.update(b"f" + value.hex().encode() + b";")
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(b"s%d:" % len(data) + data)
+    elif isinstance(value, bytes):
+        h.update(b"b%d:" % len(value) + value)
+    elif isinstance(value, Path):
+        h.update(b"P")
+        _feed(h, str(value))
+        _feed(h, file_digest(value) if value.is_file() else None)
+    elif isinstance(value, enum.Enum):
+        h.update(b"E" + type(value).__name__.encode() + b":")
+        _feed(h, value.value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        h.update(b"D" + type(value).__name__.encode() + b"%d:" % len(fields))
+        for f in fields:
+            _feed(h, f.name)
+            _feed(h, getattr(value, f.name))
+    elif hasattr(value, "model_dump"):  # a pydantic model
+        h.update(b"M" + type(value).__name__.encode() + b":")
+        _feed(h, value.model_dump())
+    elif isinstance(value, Mapping):
+        items = sorted(value.items(), key=lambda kv: str(kv[0]))
+        h.update(b"m%d:" % len(items))
+        for key, item in items:
+            _feed(h, str(key))
+            _feed(h, item)
+    elif isinstance(value, (set, frozenset)):
+        members = sorted(digest(v) for v in value)
+        h.update(b"S%d:" % len(members) + "".join(members).encode())
+    elif isinstance(value, (list, tuple)):
+        h.update(b"l%d:" % len(value))
+        for item in value:
+            _feed(h, item)
+    else:
+        raise TypeError(f"no canonical form for {type(value).__name__}")  # a new type: add it rather than guess
 
 
 def file_digest(path: Path) -> str:
