@@ -25,9 +25,12 @@ test: setup
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/pytest -q
 
+# Timings against pandoc, rebuilds, scaling to 100x the fact base: benchmarks/results/latest.json, docs/performance.md.
+# BENCH_REPEAT=1 BENCH_SCALES=1,10 make bench for a quick run.
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/report.py benchmarks/results/latest.json
 
 clean:
 	rm -rf build
