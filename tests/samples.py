@@ -10,6 +10,7 @@ from briefkit.document.model import (
     ChartData,
     Deck,
     Document,
+    Drawn,
     Emph,
     Figure,
     FigureBlock,
@@ -58,7 +59,7 @@ def sample_figure() -> Figure:
         data=ChartData(family="bar", categories=("2014", "2016", "2019"),
                        series=(Series("Personnel", (5000, 10000, 12000)),), value_label="Personnel",
                        labels=("over 5,000", "about 10,000", "12,000")),
-        svg=svg.getvalue(), png=png.getvalue(), png_size=(1200, 600), number=1,
+        image=Drawn(svg.getvalue(), png.getvalue()), number=1,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -105,21 +106,35 @@ def test_charts_are_drawn_once_and_redrawn_when_damaged_or_changed(tmp_path: Pat
     spec = next(c for c in fb.figures.charts if c.family == "bar")
     store = Store(tmp_path)
     drawn = build_figure(spec, fb, theme, store=store)
-    assert (store.hits, store.misses) == (0, 1)
-    (entry,) = (tmp_path / "charts").iterdir()
+    assert (store.hits, store.misses) == (0, 0), "nothing is drawn before a writer asks"
+    svg, png = drawn.svg, drawn.png
+    assert (store.hits, store.misses) == (0, 2)
+    assert sorted(p.suffix for p in (tmp_path / "charts").iterdir()) == [".png", ".svg"]
+    entry = next((tmp_path / "charts").glob("*.png"))
 
     again = build_figure(spec, fb, theme, store=store)
-    assert (store.hits, again.svg, again.png, again.png_size) == (1, drawn.svg, drawn.png, drawn.png_size)
+    assert (again.svg, again.png, store.hits) == (svg, png, 2)
 
     entry.write_bytes(entry.read_bytes()[:-100])
     redrawn = build_figure(spec, fb, theme, store=store)
-    assert (store.misses, redrawn.png, redrawn.svg) == (2, drawn.png, drawn.svg)
+    assert (redrawn.png, store.misses) == (png, 3)
     assert store.get("charts", entry.name) is not None, "the damaged entry was not written again"
+
+    in_another_process = pickle.loads(pickle.dumps(drawn))  # as the PDF's process receives it: same folder
+    assert in_another_process.svg == svg and in_another_process.image.store is None
 
     colours = dataclasses.replace(theme.colours, palette=("#000000", *theme.colours.palette[1:]))
     recoloured = build_figure(spec, fb, dataclasses.replace(theme, colours=colours), store=store)
-    assert recoloured.png != drawn.png
-    assert len(list((tmp_path / "charts").iterdir())) == 2
+    assert recoloured.png != png
+    assert len(list((tmp_path / "charts").iterdir())) == 3
+
+
+def test_a_chart_enters_an_output_key_by_its_drawing_key_alone() -> None:
+    from briefkit.charts import Drawing
+
+    first = Drawing("k1", None, None)  # type: ignore[arg-type]
+    assert digest(first) == digest(Drawing("k1", "other plot", "other theme"))  # type: ignore[arg-type]
+    assert digest(first) != digest(Drawing("k2", None, None))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- whole builds

@@ -21,12 +21,13 @@ T = TypeVar("T")
 
 
 class Background:
-    """One worker process, started at once and warmed up by importing `modules`."""
+    """One worker process, started at once and warmed up by importing `modules` and running `warm`."""
 
-    def __init__(self, modules: tuple[str, ...]) -> None:
+    def __init__(self, modules: tuple[str, ...], warm: Callable[[], object] | None = None) -> None:
         # fork: the worker starts with every module this process has imported, and with no pickling of state.
         context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm, initargs=(os.getpid(), modules))
+        self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm,
+                                         initargs=(os.getpid(), modules, warm))
         self._pool.submit(int)  # start the process now, so the imports run while the build goes on
         self.used = False
 
@@ -39,10 +40,12 @@ class Background:
         _stop(self._pool)
 
 
-def _warm(parent: int, modules: tuple[str, ...]) -> None:
+def _warm(parent: int, modules: tuple[str, ...], warm: Callable[[], object] | None) -> None:
     _start_worker(parent)
     for name in modules:
         importlib.import_module(name)
+    if warm is not None:
+        warm()
 
 
 def cores() -> int:

@@ -239,7 +239,9 @@ def _pdf_background(options: BuildOptions, names: list[str]) -> Background | Non
         return None
     if options.jobs == 0 and not spare_core():
         return None
-    return Background(("briefkit.writers.pdf", "pypdf"))
+    from briefkit.charts.export import warm_up  # the PDF's process draws its SVG charts
+
+    return Background(("briefkit.writers.pdf",), warm_up)
 
 
 def _stamp_env() -> str:

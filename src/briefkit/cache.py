@@ -26,6 +26,9 @@ MAX_BYTES = 200_000_000  # past this, the least recently used entries go
 _LIBRARIES = ("matplotlib", "weasyprint", "pydyf", "python-docx", "python-pptx", "fonttools", "pillow", "jinja2",
               "markdown-it-py", "mdit-py-plugins", "pydantic", "ruamel.yaml", "pypdf", "tinycss2")
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+# Metadata of a dataclass field that the value's other fields already stand for (a chart's key hashes its plot):
+# left out of `digest`, which would otherwise walk the same data twice.
+UNKEYED = {"unkeyed": True}
 
 
 def digest(*parts: object) -> str:
@@ -63,7 +66,7 @@ def _feed(h: Any, value: object) -> None:
         h.update(b"E" + type(value).__name__.encode() + b":")
         _feed(h, value.value)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
+        fields = [f for f in dataclasses.fields(value) if not f.metadata.get("unkeyed")]
         h.update(b"D" + type(value).__name__.encode() + b"%d:" % len(fields))
         for f in fields:
             _feed(h, f.name)

@@ -192,18 +192,11 @@ def _figures(selection: Selection, fb: FactBase, theme: Theme, store: Store | No
 
 def _write_pdf(document: Document, theme: Theme, base: Path) -> tuple[bytes, int, float]:
     """The PDF, its page count and the seconds it took: run here or in the background process."""
-    from briefkit.writers.pdf import write_pdf
+    from briefkit.writers.pdf import write_pdf_pages
 
     start = time.perf_counter()
-    data = write_pdf(document, theme, base)
-    return data, count_pages(data), time.perf_counter() - start
-
-
-def count_pages(pdf: bytes) -> int:
-    """Pages as a reader's software counts them, from the file itself."""
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    data, pages = write_pdf_pages(document, theme, base)
+    return data, pages, time.perf_counter() - start
 
 
 def count_slides(pptx: bytes) -> int:

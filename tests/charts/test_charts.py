@@ -19,7 +19,7 @@ from briefkit.charts.colours import is_grey, series_colours, text_on
 from briefkit.charts.data import OTHER, Amount, combine, fold_series, plot_from_dataset
 from briefkit.charts.registry import family
 from briefkit.charts.style import house_style
-from briefkit.document.model import Figure
+from briefkit.document.model import Figure, png_size
 from briefkit.errors import FactbaseError
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import Analysis, ChartSpec, Dataset, Fact, FactbaseInfo, Figures, Point, Source
@@ -319,7 +319,7 @@ def test_money_axis_in_millions_and_labels_exact(fb: FactBase) -> None:
 def test_png_is_200_dpi_at_column_width(personnel: Figure) -> None:
     image = Image.open(io.BytesIO(personnel.png))
     assert image.format == "PNG"
-    assert image.size == personnel.png_size
+    assert image.size == png_size(personnel.png)
     assert abs(image.size[0] - round(16 / 2.54 * 200)) <= 1
     assert round(image.info["dpi"][0]) == 200
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from briefkit.document.model import (
     BulletList,
     ChartData,
+    Drawn,
     Figure,
     Heading,
     Link,
@@ -137,7 +138,7 @@ def test_damaged_yaml_documents_are_refused_with_a_location(data: Any, flow: boo
 
 META = Meta("t", "s", "a", "subj", (), "en", "2025-01-01", "1 January 2025", 0, "Analyst", "For discussion")
 FIGURE = Figure("x", "Title", "Caption", "Sources", "Alt", ChartData(family="bar", categories=("a",),
-                series=(Series("s", (1,)),), value_label="v", labels=("1",)), b"<svg/>", b"", (1, 1))
+                series=(Series("s", (1,)),), value_label="v", labels=("1",)), Drawn(b"<svg/>", b""))
 TABLE = Table("y", "Title", "Caption", "Sources", ("a",), (("1",),), (True,))
 MD_BITS = st.sampled_from(
     ["# H\n", "## H2\n", "- item\n", "1. item\n", "  - nested\n", "::: box meeting Title\n", ":::\n", "::: lead\n",

@@ -16,11 +16,13 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Cm, Inches, RGBColor
 from lxml import etree
+from PIL import Image
 
 from briefkit.document.model import (
     Box,
     BulletList,
     Document,
+    Drawn,
     FigureBlock,
     Heading,
     Link,
@@ -222,7 +224,9 @@ def test_figure_has_alt_text_title_and_fits_the_text_width(brief: bytes, body: e
 
 
 def test_a_wide_figure_is_scaled_down_to_the_text_width() -> None:
-    wide = dataclasses.replace(sample_figure(), png_size=(4000, 2000))
+    picture = io.BytesIO()
+    Image.new("RGB", (4000, 2000), "white").save(picture, format="PNG")
+    wide = dataclasses.replace(sample_figure(), image=Drawn(b"", picture.getvalue()))
     data = write_docx(Document(META, (FigureBlock(wide),), ()), sample_theme())
     extent = part_xml(data, "word/document.xml").find(".//wp:extent", NS)
     assert int(extent.get("cx")) == pytest.approx(TEXT_WIDTH, abs=Cm(0.01))  # stored in twips: rounding

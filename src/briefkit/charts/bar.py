@@ -4,13 +4,15 @@ each labelled with its figure and the source's qualifier."""
 from __future__ import annotations
 
 import textwrap
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from briefkit.charts import style
 from briefkit.charts.data import Plot
 from briefkit.theme.model import Theme
+
+if TYPE_CHECKING:  # matplotlib is imported only to draw: preparing a chart's data needs none of it
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 GROUP = 0.72  # share of a category's slot the bars fill
 NAME_WIDTH = 34  # characters per line of a category name beside horizontal bars: two lines for most names

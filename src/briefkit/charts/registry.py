@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from briefkit.charts.bar import draw_bar, draw_barh
 from briefkit.charts.data import Plot, plot_from_dataset
@@ -14,6 +13,9 @@ from briefkit.charts.timeline import draw_timeline, plot_from_facts
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import ChartSpec
 from briefkit.theme.model import Theme
+
+if TYPE_CHECKING:  # matplotlib is imported only to draw: preparing a chart's data needs none of it
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)

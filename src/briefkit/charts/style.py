@@ -6,18 +6,18 @@ Chart families decide what to draw; this module decides how it looks, from the t
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cycler import cycler
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from briefkit.charts.colours import series_colours
 from briefkit.charts.data import OTHER, Amount, Measure
 from briefkit.formatting import QUALIFIER_WORDS, number
 from briefkit.theme.model import Theme
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: its data and words need none of it
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 CM = 1 / 2.54  # inches
 WIDTH = 16 * CM  # the brief's text column: a chart is placed at 100%, so 9 pt here is 9 pt on the page
@@ -87,12 +87,16 @@ def house_style(theme: Theme) -> dict[str, Any]:
 def font_families(family: str) -> list[str]:
     """The theme's font, then Carlito, then DejaVu Sans (shipped with matplotlib, so always there, and covering
     glyphs the others lack); fonts not installed are left out rather than warned about on every label."""
+    from matplotlib import font_manager
+
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return [f for f in dict.fromkeys([family, "Carlito", "DejaVu Sans"]) if f in installed] or ["DejaVu Sans"]
 
 
 def new_figure(height: float = HEIGHT) -> Figure:
     """A figure the width of the text column; constrained layout keeps labels and legend inside it."""
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(WIDTH, height), layout="constrained")
 
 
@@ -108,6 +112,8 @@ def value_axis(ax: Axes, measure: Measure, span: tuple[float, float], horizontal
     """The value axis: from zero (a bar's length is its value; below zero only for negative values), nice ticks,
     a light grid, no line of its own, and the measure named above the plot (below it for horizontal bars).
     `span` is (most negative end, longest end); `headroom` keeps the data labels inside the plot."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     low, high = span
     axis = ax.xaxis if horizontal else ax.yaxis
     axis.set_major_locator(MaxNLocator(nbins=5, integer=measure.kind == "count", min_n_ticks=3))

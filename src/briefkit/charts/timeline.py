@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from briefkit.charts.bar import draw_bar
 from briefkit.charts.data import OTHER, Amount, Measure, Plot, proper_nouns
@@ -14,6 +13,9 @@ from briefkit.citations import sources_line
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import ChartSpec, Fact
 from briefkit.theme.model import Theme
+
+if TYPE_CHECKING:  # matplotlib is imported only to draw: preparing a chart's data needs none of it
+    from matplotlib.figure import Figure
 
 MEASURE = "Facts recorded"
 MAX_LISTED_SOURCES = 6  # beyond this the source note points to the list of sources instead of naming them

@@ -7,8 +7,9 @@ Writers decide how things look, never what is said.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 # ---------------------------------------------------------------- inlines
 
@@ -84,9 +85,29 @@ class ChartData:
     colours: tuple[str, ...] = ()  # per series, '#RRGGBB': the drawn chart's, so a native chart matches it
 
 
+class ChartImage(Protocol):
+    """A chart's picture, made in the format a writer asks for: "svg" (PDF) or "png" (DOCX, 200 dpi)."""
+
+    def draw(self, fmt: str) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A picture already made in both formats (a test's, or one drawn elsewhere)."""
+
+    svg_bytes: bytes
+    png_bytes: bytes
+
+    def draw(self, fmt: str) -> bytes:
+        return self.svg_bytes if fmt == "svg" else self.png_bytes
+
+
 @dataclass(frozen=True)
 class Figure:
-    """A chart: rendered files for DOCX (PNG) and PDF (SVG), the data for native PPTX charts, and its words."""
+    """A chart: its picture for DOCX (PNG) and PDF (SVG), the data for native PPTX charts, and its words.
+
+    The picture is drawn when a writer first asks for it, so each format's is drawn in the process that writes
+    that format, side by side (`briefkit.charts.Drawing`, decision 23)."""
 
     id: str
     title: str
@@ -94,10 +115,22 @@ class Figure:
     source_note: str  # e.g. "Sources: Carnegie (2025); Kızılay (2022)."
     alt: str  # written from the data: what the chart shows, with its numbers
     data: ChartData
-    svg: bytes
-    png: bytes
-    png_size: tuple[int, int]  # pixels, at 200 dpi
+    image: ChartImage
     number: int = 0  # "Figure 1"; set by the parser in document order
+
+    @property
+    def svg(self) -> bytes:
+        return self.image.draw("svg")
+
+    @property
+    def png(self) -> bytes:
+        return self.image.draw("png")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels from a PNG's IHDR chunk (always the first, at a fixed offset)."""
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
 
 
 @dataclass(frozen=True)

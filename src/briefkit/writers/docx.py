@@ -69,6 +69,7 @@ from briefkit.document.model import (
     TableOfContents,
     Text,
     plain_text,
+    png_size,
 )
 from briefkit.errors import TemplateError
 from briefkit.theme.model import Theme
@@ -541,8 +542,9 @@ class _DocxWriter:
         p.paragraph_format.keep_with_next = True
         p.paragraph_format.line_spacing = 1.0
         p.paragraph_format.space_after = Pt(4)
-        native = Emu(int(figure.png_size[0] * 914400 / _DPI))
-        shape = p.add_run().add_picture(io.BytesIO(figure.png), width=min(native, frame.width))
+        png = figure.png
+        native = Emu(int(png_size(png)[0] * 914400 / _DPI))
+        shape = p.add_run().add_picture(io.BytesIO(png), width=min(native, frame.width))
         x.describe_picture(shape._inline, figure.alt, figure.title, f"Figure {figure.number}")
         self._notes_below(frame, figure.caption, figure.source_note)
 

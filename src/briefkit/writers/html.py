@@ -218,7 +218,8 @@ def figure_html(fig: Figure) -> str:
     An <img> rather than inline <svg>: charts' internal ids (clip paths) cannot clash with each other, and
     WeasyPrint draws an SVG image as vectors all the same. The PNG is used only if a chart has no SVG.
     """
-    mime, data = ("image/svg+xml", fig.svg) if fig.svg else ("image/png", fig.png)
+    svg = fig.svg
+    mime, data = ("image/svg+xml", svg) if svg else ("image/png", fig.png)
     src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     caption = f'<span class="caption-text">{escape(fig.caption)}</span>' if fig.caption else ""
     source = f'<p class="source-note">{escape(fig.source_note)}</p>' if fig.source_note else ""

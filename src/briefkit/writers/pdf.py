@@ -31,11 +31,20 @@ _PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 def write_pdf(doc: Document, theme: Theme, base_dir: Path) -> bytes:
     """The brief as PDF bytes. `base_dir` is the only folder the stylesheet may read files (images, fonts) from."""
-    return render_pdf(document_html(doc, theme), theme_css(theme), base_dir)
+    return write_pdf_pages(doc, theme, base_dir)[0]
+
+
+def write_pdf_pages(doc: Document, theme: Theme, base_dir: Path) -> tuple[bytes, int]:
+    """The brief as PDF bytes, and its number of pages (the layout knows it: no need to read the file again)."""
+    return _render(document_html(doc, theme), theme_css(theme), base_dir)
 
 
 def render_pdf(html: str, css: str, base_dir: Path) -> bytes:
     """HTML and CSS to a tagged PDF, every resource read through the one `SafeFetcher`."""
+    return _render(html, css, base_dir)[0]
+
+
+def _render(html: str, css: str, base_dir: Path) -> tuple[bytes, int]:
     fetcher = SafeFetcher([base_dir])
     fonts = FontConfiguration()
     identifier = hashlib.sha256(f"{html}\0{css}".encode()).hexdigest()[:32].encode("ascii")
@@ -52,7 +61,7 @@ def render_pdf(html: str, css: str, base_dir: Path) -> bytes:
         pdf = laid_out.write_pdf(**options)
         if fetcher.refused:  # refused inside an SVG image, where WeasyPrint swallows even fatal fetch errors
             raise fetcher.refused[0]
-        return pdf
+        return pdf, len(laid_out.pages)
     except ResourceRefused as refused:
         raise TemplateError.at(base_dir / "brief.css", f"the PDF stylesheet (brief.css) refers to {refused}; only "
                                                        "data: URLs and files inside the template folder can be used"
