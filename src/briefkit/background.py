@@ -21,13 +21,13 @@ T = TypeVar("T")
 
 
 class Background:
-    """One worker process, started at once and warmed up by importing `modules` and running `warm`."""
+    """One worker process, started at once and warmed up there: each of `warm_up` is a module to import, or
+    `module:function` to import and call (named, not passed, so that this process need not import it)."""
 
-    def __init__(self, modules: tuple[str, ...], warm: Callable[[], object] | None = None) -> None:
+    def __init__(self, warm_up: tuple[str, ...]) -> None:
         # fork: the worker starts with every module this process has imported, and with no pickling of state.
         context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm,
-                                         initargs=(os.getpid(), modules, warm))
+        self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm, initargs=(os.getpid(), warm_up))
         self._pool.submit(int)  # start the process now, so the imports run while the build goes on
         self.used = False
 
@@ -40,12 +40,13 @@ class Background:
         _stop(self._pool)
 
 
-def _warm(parent: int, modules: tuple[str, ...], warm: Callable[[], object] | None) -> None:
+def _warm(parent: int, warm_up: tuple[str, ...]) -> None:
     _start_worker(parent)
-    for name in modules:
-        importlib.import_module(name)
-    if warm is not None:
-        warm()
+    for name in warm_up:
+        module, _, function = name.partition(":")
+        imported = importlib.import_module(module)
+        if function:
+            getattr(imported, function)()
 
 
 def cores() -> int:

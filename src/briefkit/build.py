@@ -239,9 +239,7 @@ def _pdf_background(options: BuildOptions, names: list[str]) -> Background | Non
         return None
     if options.jobs == 0 and not spare_core():
         return None
-    from briefkit.charts.export import warm_up  # the PDF's process draws its SVG charts
-
-    return Background(("briefkit.writers.pdf",), warm_up)
+    return Background(("briefkit.writers.pdf", "briefkit.charts.export:warm_up"))  # it draws the SVG charts too
 
 
 def _stamp_env() -> str:

@@ -24,6 +24,9 @@ from briefkit.paths import builtin_templates
 from briefkit.theme.model import Theme
 from briefkit.writers.fetcher import ResourceRefused, SafeFetcher
 from briefkit.writers.html import document_html
+from briefkit.writers.weasy_notes import install as measure_notes_one_by_one
+
+measure_notes_one_by_one()  # same pages, less work: see weasy_notes
 
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}|[A-Za-z]+|(rgb|hsl)a?\([0-9.,%\s]+\)")
 _PAGE_SIZES = {"a4": "A4", "letter": "letter"}

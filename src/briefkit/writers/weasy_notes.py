@@ -1,0 +1,83 @@
+"""Footnote areas measured note by note: the same pages, in a quarter of the footnote work (decision 24).
+
+WeasyPrint (70) measures a page's footnote area each time a note is added to, moved from or taken back off
+the page, by laying out every note on the page again: for a page of k notes that is 1 + 2 + ... + k note
+layouts, over and over as the page's paragraphs are tried and retried. Our brief has a note on nearly every
+paragraph: 600 note layouts for 36 notes, a quarter of the PDF's layout time.
+
+When the area's height is simply the sum of its notes' heights (notes without vertical margins, which would
+collapse between them, and an area without a maximum or minimum height) each note is laid out once per page
+stacked as WeasyPrint stacks them. The pages and the bytes are the same (`tests/writers/test_pdf_notes.py`
+compares whole PDFs built both ways). Any other case, and any other WeasyPrint version, keeps WeasyPrint's own method.
+"""
+
+from __future__ import annotations
+
+from math import inf
+from typing import Any
+
+import weasyprint
+from weasyprint.formatting_structure import build
+from weasyprint.layout import LayoutContext, block_level_layout
+
+CHECKED_VERSIONS = ("70.0",)  # the versions whose `_update_footnote_area` this replaces line for line
+_STOCK = LayoutContext._update_footnote_area
+
+
+def install() -> bool:
+    """Measure footnote areas note by note from now on in this process; False (and nothing changed) if this
+    WeasyPrint is not one it was checked against."""
+    if weasyprint.__version__ not in CHECKED_VERSIONS:
+        return False
+    LayoutContext._update_footnote_area = _update_footnote_area  # type: ignore[method-assign]
+    return True
+
+
+def uninstall() -> None:
+    LayoutContext._update_footnote_area = _STOCK  # type: ignore[method-assign]
+
+
+def _update_footnote_area(context: LayoutContext) -> bool:
+    """WeasyPrint's method, with the area's height summed from each note's own (measured once per page)."""
+    area = context.current_footnote_area
+    notes = context.current_page_footnotes
+    if not notes or not _summable(area, notes):
+        return _STOCK(context)
+    if area.height != "auto" and not context.in_column:
+        context.page_bottom += area.margin_height()
+    measured: dict[tuple[int, int], tuple[Any, Any, float]] = context.__dict__.setdefault("_briefkit_notes", {})
+    # Stacked as WeasyPrint stacks them, in the same floating-point steps, so that the height and the overflow
+    # test (the last note's foot against the area's, equal but for rounding) come out bit for bit the same.
+    top = area.content_box_y()
+    y = top
+    for note in notes:
+        key = (id(area), id(note))
+        if key not in measured:  # the boxes are kept with their height, so that no id is reused meanwhile
+            measured[key] = (area, note, _alone(context, area, note))
+        y = y + measured[key][2]
+    area.children = notes
+    area.height = y - top
+    if not context.in_column:
+        context.page_bottom -= area.margin_height()
+    return y > area.position_y + area.margin_height() - area.margin_bottom
+
+
+def _alone(context: LayoutContext, area: Any, note: Any) -> float:
+    """The height of `note`'s margin box, laid out as WeasyPrint lays it out: alone in a copy of the area."""
+    area.children = [note]
+    laid = block_level_layout(context, build.create_anonymous_boxes(area.deepcopy()), -inf, None, area.page)[0]
+    (only,) = laid.children
+    return float(only.margin_height())
+
+
+def _summable(area: Any, notes: list[Any]) -> bool:
+    maximum, minimum = area.style["max_height"], area.style["min_height"]
+    if maximum.value != inf or (minimum != "auto" and minimum.value != 0):
+        return False
+    if not all(isinstance(getattr(area, side), (int, float)) for side in _VERTICAL):
+        return False
+    return all(note.style["margin_top"].value == 0 and note.style["margin_bottom"].value == 0 for note in notes)
+
+
+_VERTICAL = ("margin_top", "margin_bottom", "padding_top", "padding_bottom", "border_top_width",
+             "border_bottom_width")
