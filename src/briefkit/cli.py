@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import signal
 import sys
@@ -329,6 +330,9 @@ def main() -> None:
         code = 128 + _STOPPED_BY[0]
     if _STOPPED_BY:
         _leave(code if isinstance(code, int) else 130)
+    # What is left is garbage: frozen, it is not walked once more by the collection Python makes on its way out
+    # (0.2 s after a build, measured). Exit hooks still run, so temporary files are still removed.
+    gc.freeze()
     sys.exit(code if isinstance(code, int) else 0)
 
 
