@@ -153,8 +153,9 @@ def _as_of(text: str | None):
 def _check_address(option: str, value: str) -> None:
     """An address goes into a mail header: a line break there would add headers of its own."""
     from briefkit.errors import UsageError
+    from briefkit.writers.email import one_address
 
-    if "@" not in value or any(ord(c) < 32 or c in "\x7f,;" for c in value):
+    if not one_address(value):
         raise UsageError.at(option, f"{value!r} is not one email address (give --to once per recipient)")
 
 

@@ -93,3 +93,18 @@ def test_a_master_that_is_not_a_presentation(theme: Path) -> None:
     code, problems = build(theme)
     assert code == 1
     assert len(problems) == 1 and problems[0].startswith("theme/master.pptx: master.pptx cannot be opened")
+
+
+def test_an_email_address_that_would_add_headers_is_refused_at_its_line(theme: Path) -> None:
+    """theme.yaml's addresses go into the draft email's headers: a line break there would write a Bcc of its own."""
+    yaml = theme / "theme.yaml"
+    yaml.write_text('email:\n  from: "briefs@example.org\\nBcc: leak@example.net"\n'
+                    "  to:\n    - desk@example.org\n    - 'a@example.org, b@example.org'\n")
+    code, problems = build(theme)
+    assert code == 1
+    assert problems == [
+        "theme/theme.yaml:2: email.from: 'briefs@example.org\\nBcc: leak@example.net' is not one email address "
+        "(list each recipient on its own line)",
+        "theme/theme.yaml:5: email.to.1: 'a@example.org, b@example.org' is not one email address (list each "
+        "recipient on its own line)",
+    ]

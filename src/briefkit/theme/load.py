@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from briefkit.errors import BriefkitError, Problem, TemplateError, display_path
 from briefkit.factbase.yamlfile import LList, LMap, line_of, load_yaml
@@ -62,9 +62,21 @@ class FontsSpec(_Strict):
     size_pt: float | None = Field(default=None, ge=7, le=16)
 
 
+def _address(value: str) -> str:
+    """Addresses go into the draft email's headers, where a line break would add headers of its own."""
+    from briefkit.writers.email import one_address
+
+    if not one_address(value):
+        raise ValueError(f"{value!r} is not one email address (list each recipient on its own line)")
+    return value
+
+
+Address = Annotated[str, AfterValidator(_address)]
+
+
 class EmailSpec(_Strict):
-    sender: str | None = Field(default=None, alias="from")
-    to: list[str] | None = None
+    sender: Address | None = Field(default=None, alias="from")
+    to: list[Address] | None = None
 
 
 class ThemeSpec(_Strict):
