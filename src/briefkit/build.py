@@ -239,7 +239,7 @@ def _pdf_background(options: BuildOptions, names: list[str]) -> Background | Non
         return None
     if options.jobs == 0 and not spare_core():
         return None
-    return Background(("briefkit.writers.pdf", "briefkit.charts.export:warm_up"))  # it draws the SVG charts too
+    return Background(("briefkit.writers.pdf",))
 
 
 def _stamp_env() -> str:

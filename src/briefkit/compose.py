@@ -78,6 +78,9 @@ class Composed:
         pdf_args = (self.document, self.theme_for("pdf"), self.pdf_base)
         pending = None
         if "pdf" in formats and "pdf" not in reuse and background is not None:
+            # The other process is still importing WeasyPrint: the SVG charts are drawn here meanwhile, and reach
+            # it through the chart store (without a store it draws them itself).
+            t.run("charts svg", lambda: [figure.svg for figure in self.figures.values()])
             pending = background.submit(_write_pdf, *pdf_args)
         for fmt in (f for f in FORMAT_ORDER if f in formats):
             if fmt in reuse:
