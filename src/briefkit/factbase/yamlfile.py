@@ -16,8 +16,16 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from briefkit.errors import BriefkitError, FactbaseError, Problem, display_path
+
+try:
+    import _ruamel_yaml  # noqa: F401  (ruamel.yaml.clib, the C parser behind YAML(pure=False))
+
+    HAVE_C = True
+except ImportError:
+    HAVE_C = False
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
@@ -30,6 +38,21 @@ _DEEP_FLOW = re.compile(r"(?:[\[{]\s*){" + str(MAX_DEPTH + 1) + "}")
 # Characters that neither YAML nor the XML inside DOCX and PPTX can carry: C0 and C1 controls other than tab,
 # newline, carriage return and NEL, lone surrogates (from "\ud800" escapes) and the non-characters U+FFFE/FFFF.
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+# Text on which libyaml (the C parser) and the pure-Python parser part ways, found by comparing the two (see
+# tests/factbase/test_yaml_c.py), goes to the pure one only. The patterns are searched in "\n" + text + "\n";
+# four simple ones run several times faster than one alternation.
+_PURE_ONLY = [re.compile(pattern) for pattern in (
+    # tabs (libyaml takes some the pure parser refuses); NEL, LS, PS and BOMs, which libyaml reads as YAML 1.1
+    "[\t\x85\u2028\u2029\ufeff]",
+    # %directives (the C path ignores %YAML 1.1); lines of only spaces (libyaml takes some in block scalars
+    # that the pure parser refuses); a block scalar at the root (libyaml reads its "#" lines as comments)
+    r"\n(?:%| +\r?\n| *(?:--- +)?[|>])",
+    # tags (a bare "!" resolves differently), anchors, aliases and complex keys
+    r"[!&*?](?<=[\s\[{,][!&*?])",
+    # a comment glued to a block scalar header: libyaml takes it, the pure parser refuses it
+    r"[|>][-+0-9]*#",
+)]
 
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
@@ -96,6 +119,9 @@ def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError, inside:
     deep = _DEEP_FLOW.search(text)
     if deep:
         raise error(Problem(shown, text.count("\n", 0, deep.start()) + 1, f"nested more than {MAX_DEPTH} levels deep"))
+    fast = _load_fast(text, shown, error)
+    if fast is not _NO_FAST:
+        return fast
     yaml = YAML(typ="safe", pure=True)
     try:
         node = yaml.compose(text)
@@ -112,6 +138,44 @@ def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError, inside:
     if node is None:
         return None
     return _Builder(shown, error).build(node, 0)
+
+
+_NO_FAST = object()
+
+
+class _DepthGuard(VersionedResolver):
+    """Stops the C composer, which recurses in C with no limit (it crashes the process past some 30,000 levels),
+    as soon as a file is nested deeper than the builder would accept anyway."""
+
+    depth = 0
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH + 1:
+            raise RecursionError("nested too deep for the C composer")
+
+    def ascend_resolver(self) -> None:
+        self.depth -= 1
+
+
+def _load_fast(text: str, shown: str, error: type[BriefkitError]) -> Any:
+    """The file built from a tree composed by ruamel.yaml's C parser (ruamel.yaml.clib), some six times faster
+    than the pure-Python one; or _NO_FAST, and the caller does it all again the pure way.
+
+    The pure path stays the reference: the C one is used only where it gives the same values and lines
+    (tests/factbase/test_yaml_c.py compares them). Text on which the two parsers are known to differ skips it,
+    and any failure at all, in composing or building, goes back to the pure path, so that every error message
+    and line stays as the pure parser gives it. Without the C extension, the pure path does it all."""
+    wrapped = f"\n{text}\n"
+    if not HAVE_C or any(pattern.search(wrapped) for pattern in _PURE_ONLY):
+        return _NO_FAST
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Resolver = _DepthGuard
+    try:
+        node = yaml.compose(text)
+        return None if node is None else _Builder(shown, error).build(node, 0)
+    except Exception:  # a syntax error, too deep, or an error from the builder: the pure path says it exactly
+        return _NO_FAST
 
 
 def _codepoint(char: str) -> str:
