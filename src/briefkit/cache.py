@@ -24,7 +24,8 @@ from typing import Any
 CACHE_DIR = ".cache"  # under the output folder, beside the audience folders
 MAX_BYTES = 200_000_000  # past this, the least recently used entries go
 _LIBRARIES = ("matplotlib", "weasyprint", "pydyf", "python-docx", "python-pptx", "fonttools", "pillow", "jinja2",
-              "markdown-it-py", "mdit-py-plugins", "pydantic", "ruamel.yaml", "pypdf", "tinycss2")
+              "markdown-it-py", "mdit-py-plugins", "pydantic", "ruamel.yaml", "ruamel.yaml.clib", "pypdf",
+              "tinycss2")
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 # Metadata of a dataclass field that the value's other fields already stand for (a chart's key hashes its plot):
 # left out of `digest`, which would otherwise walk the same data twice.
