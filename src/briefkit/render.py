@@ -149,12 +149,8 @@ def _bounded(name: str, filter_: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
-@functools.lru_cache(maxsize=8)
 def make_environment(theme_dir: Path | None, builtin_dir: Path) -> SandboxedEnvironment:
-    """Templates in `theme_dir` win over the built-in ones, which stay reachable as `builtin/NAME`.
-
-    One per folder pair and process: the theme check and the render then compile each template once (a changed
-    file is still read again, as Jinja checks each template's time stamp)."""
+    """Templates in `theme_dir` win over the built-in ones, which stay reachable as `builtin/NAME`."""
     loaders: list[jinja2.BaseLoader] = []
     if theme_dir is not None:
         loaders.append(_ContainedLoader(str(theme_dir)))
