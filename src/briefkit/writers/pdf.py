@@ -12,6 +12,10 @@ import re
 from pathlib import Path
 
 import tinycss2
+
+# isort: off
+import briefkit.writers.weasyprint_libs  # noqa: F401  (imports WeasyPrint, quickly: must come first)
+# isort: on
 from weasyprint import CSS, HTML
 from weasyprint.document import Document as WeasyDocument
 from weasyprint.formatting_structure.boxes import BlockBox
