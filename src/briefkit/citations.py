@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from briefkit.factbase.schema import Citation, Source
 from briefkit.formatting import human_date
 
@@ -27,14 +29,55 @@ def short_citation(source: Source) -> str:
 
 
 def note_text(citations: list[Citation], sources: dict[str, Source]) -> str:
-    """Footnote text: each source once, with every place in it that is cited, in the order first cited.
+    """Footnote text: each source once, with every place in it that is cited, in the order first cited, and the
+    paragraphs of one section together.
 
-    'Lemon and Norov (2025), Conclusion, para. 1; Introduction, para. 2. Kızılay (2022), para. 6.'"""
+    'Lemon and Norov (2025), Conclusion, paras. 1–2; Introduction, para. 2. Kızılay (2022), para. 6; note 11.'"""
     places: dict[str, list[str]] = {}
     for c in citations:
-        if c.source in sources and c.locator not in places.setdefault(c.source, []):
-            places[c.source].append(c.locator)
-    return " ".join(f"{short_citation(sources[s])}, {'; '.join(locs)}." for s, locs in places.items())
+        if c.source in sources:
+            places.setdefault(c.source, []).extend(p.strip() for p in c.locator.split(";") if p.strip())
+    return " ".join(f"{short_citation(sources[s])}, {'; '.join(_grouped(locs))}." for s, locs in places.items())
+
+
+_PARAGRAPH = re.compile(r"^(?:(?P<section>.+), )?para\. (?P<number>\d+)$")
+
+
+def _grouped(places: list[str]) -> list[str]:
+    """'Conclusion, para. 1', 'Intro, para. 2', 'Conclusion, para. 2' -> 'Conclusion, paras. 1–2', 'Intro, para. 2';
+    each place once; anything that is not 'SECTION, para. N' is kept as written."""
+    paragraphs: dict[str, set[int]] = {}
+    order: list[str | tuple[str]] = []  # a place as written, or (section,) where its paragraphs go
+    for place in dict.fromkeys(places):
+        match = _PARAGRAPH.match(place)
+        if match is None:
+            order.append(place)
+            continue
+        section = match["section"] or ""
+        if section not in paragraphs:
+            paragraphs[section] = set()
+            order.append((section,))
+        paragraphs[section].add(int(match["number"]))
+    out = []
+    for item in order:
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        numbers = sorted(paragraphs[item[0]])
+        label = ("para. " if len(numbers) == 1 else "paras. ") + _runs(numbers)
+        out.append(f"{item[0]}, {label}" if item[0] else label)
+    return out
+
+
+def _runs(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1–3, 5'; [1, 2] -> '1–2'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}\u2013{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def sources_line(source_ids: list[str], sources: dict[str, Source]) -> str:
