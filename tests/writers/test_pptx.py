@@ -27,7 +27,7 @@ from briefkit.document.model import (
 )
 from briefkit.errors import TemplateError
 from briefkit.writers import pptx_xml, textfit
-from briefkit.writers.pptx import master_pptx_bytes, write_pptx
+from briefkit.writers.pptx import MAX_LABELS, master_pptx_bytes, write_pptx
 from samples import META, sample_deck, sample_figure, sample_table, sample_theme
 
 PT = 12700
@@ -169,6 +169,17 @@ def test_a_missing_value_is_not_drawn_as_zero(tmp_path: Path) -> None:
     chart = chart_frames(write(tmp_path, deck).slides[1])[0].chart
     assert list(chart.plots[0].categories) == ["2019", "2020\n(no figure)"]
     assert list(chart.plots[0].series[0].values) == [3.0, None]
+
+
+@pytest.mark.parametrize(("bars", "labelled"), [(MAX_LABELS, True), (MAX_LABELS + 1, False)])
+def test_bars_are_labelled_only_as_many_as_a_slide_can_show(tmp_path: Path, bars: int, labelled: bool) -> None:
+    years = tuple(str(1900 + i) for i in range(bars))
+    data = ChartData("bar", years, (Series("S", tuple(float(i + 1) for i in range(bars))),), "Facts",
+                     labels=tuple(f"about {i + 1}" for i in range(bars)))
+    figure = replace(sample_figure(), data=data)
+    deck = Deck(META, (Slide("title", META.title), Slide("chart", "A chart", figure=figure)))
+    chart = chart_frames(write(tmp_path, deck).slides[1])[0].chart
+    assert len(chart._chartSpace.xpath(".//c:dLbl")) == (bars if labelled else 0)
 
 
 # ---------------------------------------------------------------- tables

