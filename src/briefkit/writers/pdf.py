@@ -20,8 +20,6 @@ import tinycss2
 import briefkit.writers.weasyprint_libs  # noqa: F401  (imports WeasyPrint, quickly: must come first)
 # isort: on
 from weasyprint import CSS, HTML
-from weasyprint.document import Document as WeasyDocument
-from weasyprint.formatting_structure.boxes import BlockBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
@@ -31,6 +29,7 @@ from briefkit.paths import builtin_templates
 from briefkit.theme.model import Theme
 from briefkit.writers.fetcher import ResourceRefused, SafeFetcher
 from briefkit.writers.html import document_html
+from briefkit.writers.pdf_layout import lost_notes, stranded_headings
 from briefkit.writers.weasy_notes import install as measure_notes_one_by_one
 
 measure_notes_one_by_one()  # same pages, less work: see weasy_notes
@@ -82,12 +81,16 @@ def _render_now(html: str, css: str, base_dir: Path) -> tuple[bytes, int]:
         document = HTML(string=html, base_url=base_dir, url_fetcher=fetcher)
         stylesheet = CSS(string=css, base_url=base_dir, url_fetcher=fetcher, font_config=fonts)
         options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier}
-        laid_out = document.render(stylesheets=[stylesheet], font_config=fonts, **options)
-        for extra in _NOTE_SAFE_CSS:
-            if not _lost_notes(laid_out):
-                break
+        laid_out, flaws = None, (True, 0)
+        for extra in ("", *_SAFER_BREAKS):  # until a layout has neither flaw; else the least flawed
             stylesheet = CSS(string=css + extra, base_url=base_dir, url_fetcher=fetcher, font_config=fonts)
-            laid_out = document.render(stylesheets=[stylesheet], font_config=fonts, **options)
+            attempt = document.render(stylesheets=[stylesheet], font_config=fonts, **options)
+            found = (bool(lost_notes(attempt)), len(stranded_headings(attempt)))
+            if laid_out is None or found < flaws:
+                laid_out, flaws = attempt, found
+            if flaws == (False, 0):
+                break
+        assert laid_out is not None
         pdf = laid_out.write_pdf(**options)
         if fetcher.refused:  # refused inside an SVG image, where WeasyPrint swallows even fatal fetch errors
             raise fetcher.refused[0]
@@ -101,27 +104,16 @@ def _render_now(html: str, css: str, base_dir: Path) -> tuple[bytes, int]:
                                                        f"cannot be read: {_first_line(failed)}") from None
 
 
-# WeasyPrint (70) can drop a footnote whose call it moves to the next page while keeping widows and orphans
-# together: the call is printed, the note nowhere. Rare, and it depends on where the pages break; laid out again
-# with other break rules the same notes come out whole. Tried in order until none is lost.
-_NOTE_SAFE_CSS = (
+# WeasyPrint (70), keeping a footnote call's line with its note, can drop the note or strand a heading at a page
+# foot (`pdf_layout`). Both depend on where the pages break; laid out again with other break rules they come out
+# right. Tried in order until a layout has neither flaw.
+_SAFER_BREAKS = (
+    "\nhtml { orphans: 3; widows: 2; }",
     "\nhtml { orphans: 3; widows: 3; }",
+    "\nhtml { orphans: 4; widows: 4; }",
     "\nhtml { orphans: 3; widows: 3; } .footnote { footnote-policy: auto; }",
     "\nhtml { orphans: 1; widows: 1; }",
 )
-
-
-def _lost_notes(document: WeasyDocument) -> set[str]:
-    """Ids of the footnotes (`span.footnote`) that no page prints as a note (a block in the footnote area)."""
-    called, printed = set(), set()
-    for page in document.pages:
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if element is not None and "footnote" in (element.get("class") or "").split():
-                called.add(element.get("id"))
-                if isinstance(box, BlockBox):
-                    printed.add(element.get("id"))
-    return called - printed
 
 
 def theme_css(theme: Theme) -> str:
