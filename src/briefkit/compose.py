@@ -78,10 +78,10 @@ class Composed:
         pdf_args = (self.document, self.theme_for("pdf"), self.pdf_base)
         pending = None
         if "pdf" in formats and "pdf" not in reuse and background is not None:
-            # The other process is still importing WeasyPrint: the SVG charts are drawn here meanwhile, and reach
-            # it through the chart store (without a store it draws them itself).
-            t.run("charts svg", lambda: [figure.svg for figure in self.figures.values()])
+            # The other process lays the pages out around the charts' sizes while the SVGs are drawn here; it finds
+            # them in the chart store when the pages are ready (and draws any it does not find itself).
             pending = background.submit(_write_pdf, *pdf_args)
+            t.run("charts", lambda: _draw_charts(list(self.figures.values()), formats))
         for fmt in (f for f in FORMAT_ORDER if f in formats):
             if fmt in reuse:
                 data[fmt] = t.run(f"reuse {fmt}", lambda fmt=fmt: reuse[fmt])  # type: ignore[assignment]
@@ -191,6 +191,15 @@ def _figures(selection: Selection, fb: FactBase, theme: Theme, store: Store | No
     from briefkit.charts import build_figure
 
     return {spec.id: build_figure(spec, fb, theme, store=store) for spec in selection.charts}
+
+
+def _draw_charts(figures: list[Figure], formats: tuple[str, ...]) -> None:
+    """The SVGs first (the PDF's process waits for them), then the PNGs for the DOCX, each chart laid out once;
+    the writers find them in the chart store."""
+    from briefkit.charts import Drawing, draw_in_turn
+
+    drawings = [f.image for f in figures if isinstance(f.image, Drawing)]
+    draw_in_turn(drawings, tuple(fmt for fmt, use in (("svg", "pdf"), ("png", "docx")) if use in formats))
 
 
 def _write_pdf(document: Document, theme: Theme, base: Path) -> tuple[bytes, int, float]:

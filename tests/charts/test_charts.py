@@ -383,3 +383,28 @@ def test_a_theme_font_that_is_not_installed_falls_back_quietly(fb: FactBase, cap
         fig = build_figure(chart("bar", dataset="personnel", x="year", y="personnel"), fb, theme)
     assert not caplog.records
     assert "Carlito" in fig.svg.decode()
+
+
+@pytest.mark.parametrize("spec", [
+    chart("bar", dataset="personnel", x="year", y="personnel"),
+    chart("barh", dataset="exercises", x="name", y="cost"),
+    chart("stacked-bar", dataset="exercises", x="year", y="personnel", series="format"),
+    chart("timeline", series="topic"),
+], ids=["bar", "barh", "stacked-bar", "timeline"])
+def test_a_placeholder_has_exactly_the_size_of_its_chart(fb: FactBase, spec: ChartSpec) -> None:
+    """The PDF is laid out around the placeholder: any difference in size would move the pages."""
+    fig = build_figure(spec, fb, sample_theme())
+    size = ("width", "height", "viewBox")
+    drawn, placeholder = ET.fromstring(fig.svg), ET.fromstring(fig.image.placeholder())
+    assert [placeholder.get(a) for a in size] == [drawn.get(a) for a in size]
+
+
+def test_the_pictures_do_not_depend_on_which_format_is_drawn_first(fb: FactBase, tmp_path: Path) -> None:
+    """The PDF's process may ask for the SVG first, a build without it for the PNG first: same bytes either way."""
+    from briefkit.cache import Store
+
+    spec = chart("stacked-bar", dataset="exercises", x="year", y="personnel", series="format")
+    png_first = build_figure(spec, fb, sample_theme(), store=Store(tmp_path / "a"))
+    svg_first = build_figure(spec, fb, sample_theme(), store=Store(tmp_path / "b"))
+    png, svg = png_first.png, svg_first.svg
+    assert (png_first.svg, svg_first.png) == (svg, png)

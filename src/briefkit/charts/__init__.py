@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from briefkit.cache import UNKEYED, Store, code_version, digest
 from briefkit.charts.alt import alt_text
@@ -20,7 +21,9 @@ from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import ChartSpec
 from briefkit.theme.model import Theme
 
-__all__ = ["Drawing", "build_figure"]
+__all__ = ["PLACEHOLDER", "Drawing", "build_figure", "draw_in_turn"]
+
+PLACEHOLDER = "briefkit chart to draw: "  # the description of a placeholder, before the chart's key
 
 
 def build_figure(spec: ChartSpec, fb: FactBase, theme: Theme, number: int = 0, store: Store | None = None) -> Figure:
@@ -39,7 +42,7 @@ def build_figure(spec: ChartSpec, fb: FactBase, theme: Theme, number: int = 0, s
         source_note=plot.source_note,
         alt=alt_text(plot, kind.noun),
         data=replace(chart_data(plot), colours=tuple(series_fills(theme, plot.series))),
-        image=Drawing(key, plot, theme, store.root if store else None, store),
+        image=Drawing(key, plot, theme, kind.size(plot), store.root if store else None, store),
         number=number,
     )
 
@@ -55,26 +58,75 @@ class Drawing:
     key: str
     plot: Plot = field(metadata=UNKEYED)
     theme: Theme = field(metadata=UNKEYED)
+    size: tuple[float, float] = field(default=(0.0, 0.0), metadata=UNKEYED)  # inches, as `draw` will make it
     store_root: Path | None = field(default=None, metadata=UNKEYED)
     store: Store | None = field(default=None, metadata=UNKEYED, compare=False, repr=False)
 
     def draw(self, fmt: str) -> bytes:
-        store = self.store or Store(self.store_root)  # in another process, a store of its own on the same folder
-        name = f"{self.key}.{fmt}"
-        kept = store.get("charts", name)
-        if kept is not None and kept.keys() == {fmt}:
-            return kept[fmt]
+        """The picture in `fmt` ("svg" or "png"), from the store when it holds it, else drawn and kept there."""
+        return draw_in_turn([self], (fmt,))[0][fmt]
+
+    def _kept(self, fmt: str) -> bytes | None:
+        kept = self._store.get("charts", f"{self.key}.{fmt}")
+        return kept[fmt] if kept is not None and kept.keys() == {fmt} else None
+
+    def _draw(self) -> tuple[Any, bytes]:
+        """Build the matplotlib figure and lay it out, which is done by saving it as SVG: a PNG is always written
+        from that same layout, so its bytes do not depend on which format was asked for first."""
         import matplotlib
 
-        from briefkit.charts.export import to_png, to_svg
+        from briefkit.charts.export import to_svg
         from briefkit.charts.style import house_style
 
         with matplotlib.rc_context(house_style(self.theme)):
             drawing = family(self.plot.family).draw(self.plot, self.theme)
-            data = to_svg(drawing) if fmt == "svg" else to_png(drawing)
-        store.put("charts", name, {fmt: data})
-        return data
+            svg = to_svg(drawing)
+            drawing.set_layout_engine("none")  # laid out: the PNG keeps these positions and skips the work
+        self._store.put("charts", f"{self.key}.svg", {"svg": svg})  # made anyway: the PDF will want it
+        return drawing, svg
+
+    def _png(self, drawing: Any) -> bytes:
+        import matplotlib
+
+        from briefkit.charts.export import to_png
+        from briefkit.charts.style import house_style
+
+        with matplotlib.rc_context(house_style(self.theme)):
+            png = to_png(drawing)
+        self._store.put("charts", f"{self.key}.png", {"png": png})
+        return png
+
+    @property
+    def _store(self) -> Store:
+        return self.store or Store(self.store_root)  # in another process, a store of its own on the same folder
+
+    def placeholder(self) -> bytes:
+        """An empty SVG whose size is written exactly as matplotlib writes the chart's (points, `%f` without
+        trailing zeros): WeasyPrint lays the pages out around it while the chart is drawn (decision 26)."""
+        width, height = (f"{inches * 72:f}".rstrip("0").rstrip(".") for inches in self.size)
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="{height}pt" '
+                f'viewBox="0 0 {width} {height}"><desc>{PLACEHOLDER}{self.key}</desc></svg>').encode()
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to another process without the Store object (its counters are this process's)."""
         return {**self.__dict__, "store": None}
+
+
+def draw_in_turn(drawings: list[Drawing], formats: tuple[str, ...]) -> list[dict[str, bytes]]:
+    """Every chart's SVG, then every chart's PNG (as `formats` asks), into the store and returned: the SVGs are
+    wanted soonest (another process is laying out the PDF around their places). Each chart is built and laid out
+    once for both. What the store holds already is not drawn again."""
+    pictures: list[dict[str, bytes]] = [{} for _ in drawings]
+    built: dict[int, Any] = {}
+    for i, drawing in enumerate(drawings):
+        kept = {fmt: data for fmt in formats if (data := drawing._kept(fmt)) is not None}
+        pictures[i].update(kept)
+        if len(kept) < len(formats):
+            built[i], svg = drawing._draw()
+            if "svg" in formats:
+                pictures[i]["svg"] = svg
+    if "png" in formats:
+        for i, figure in built.items():
+            if "png" not in pictures[i]:
+                pictures[i]["png"] = drawings[i]._png(figure)
+    return pictures

@@ -35,10 +35,8 @@ def draw_bar(plot: Plot, theme: Theme) -> Figure:
 
 def draw_barh(plot: Plot, theme: Theme) -> Figure:
     """Horizontal bars: for long category names (exercises, facilities), read top to bottom in record order."""
-    rows = len(plot.categories) * (1 + 0.4 * (len(plot.series) - 1))
-    names = tuple(textwrap.fill(c, NAME_WIDTH) for c in plot.categories)
-    lines = max((n.count("\n") + 1 for n in names), default=1)
-    fig = style.new_figure(style.figure_height_for_rows(rows, int(len(plot.series) > 1), lines))
+    names = _names(plot)
+    fig = style.new_figure(barh_size(plot)[1])
     ax = fig.add_subplot()
     _bars(ax, plot, theme, horizontal=True, room=1e9)
     widest = max((style.text_width(label) for label in _all_labels(plot, 1e9)), default=0.0)
@@ -50,6 +48,17 @@ def draw_barh(plot: Plot, theme: Theme) -> Figure:
     if not plot.categories:
         style.mark_empty(ax, theme.colours.muted)
     return fig
+
+
+def barh_size(plot: Plot) -> tuple[float, float]:
+    """Width and height in inches: room for every row, each as tall as its longest wrapped name."""
+    rows = len(plot.categories) * (1 + 0.4 * (len(plot.series) - 1))
+    lines = max((n.count("\n") + 1 for n in _names(plot)), default=1)
+    return style.WIDTH, style.figure_height_for_rows(rows, int(len(plot.series) > 1), lines)
+
+
+def _names(plot: Plot) -> tuple[str, ...]:
+    return tuple(textwrap.fill(c, NAME_WIDTH) for c in plot.categories)
 
 
 def _bars(ax: Axes, plot: Plot, theme: Theme, horizontal: bool, room: float) -> None:

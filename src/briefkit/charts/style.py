@@ -93,6 +93,11 @@ def font_families(family: str) -> list[str]:
     return [f for f in dict.fromkeys([family, "Carlito", "DejaVu Sans"]) if f in installed] or ["DejaVu Sans"]
 
 
+def column_size(plot: object) -> tuple[float, float]:
+    """Width and height in inches of a chart of vertical bars: the text column's width, a fixed height."""
+    return WIDTH, HEIGHT
+
+
 def new_figure(height: float = HEIGHT) -> Figure:
     """A figure the width of the text column; constrained layout keeps labels and legend inside it."""
     from matplotlib.figure import Figure

@@ -90,6 +90,11 @@ class ChartImage(Protocol):
 
     def draw(self, fmt: str) -> bytes: ...
 
+    def placeholder(self) -> bytes | None:
+        """An empty SVG of exactly the picture's size, to lay a page out around while the picture is drawn; None
+        when the picture is made already."""
+        ...
+
 
 @dataclass(frozen=True)
 class Drawn:
@@ -100,6 +105,9 @@ class Drawn:
 
     def draw(self, fmt: str) -> bytes:
         return self.svg_bytes if fmt == "svg" else self.png_bytes
+
+    def placeholder(self) -> bytes | None:
+        return None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from briefkit.document.model import (
     Block,
     Box,
     BulletList,
+    ChartImage,
     Document,
     Emph,
     Figure,
@@ -45,9 +46,12 @@ KEEP_TOGETHER_ROWS = 15  # a table this short moves to the next page whole rathe
 _LEAD_ROWS = 2  # a longer table starts a page only with at least this many rows under its caption and header
 
 
-def document_html(doc: Document, theme: Theme) -> str:
-    """The whole brief as an HTML document: head with the metadata WeasyPrint maps into the PDF, then body."""
-    writer = _HtmlWriter(doc)
+def document_html(doc: Document, theme: Theme, late: dict[bytes, ChartImage] | None = None) -> str:
+    """The whole brief as an HTML document: head with the metadata WeasyPrint maps into the PDF, then body.
+
+    With `late`, a chart not drawn yet is placed as an empty SVG of its size, recorded in `late` with the picture
+    to put in its place once the pages are laid out (decision 26)."""
+    writer = _HtmlWriter(doc, late)
     body = "\n".join([title_block(doc.meta, theme), "<main>", writer.blocks(doc.blocks), "</main>"])
     return (f'<!DOCTYPE html>\n<html lang="{_attr(doc.meta.language)}">\n<head>\n{head(doc.meta)}\n</head>\n'
             f"<body>\n{body}\n</body>\n</html>\n")
@@ -90,6 +94,7 @@ class _HtmlWriter:
     """Walks the blocks once, in order; remembers which notes are placed and which ids are taken."""
 
     doc: Document
+    late: dict[bytes, ChartImage] | None = None
     placed_notes: set[int] = field(default_factory=set)
     anchors: list[tuple[Heading, str]] = field(default_factory=list)  # every heading with its unique HTML id
     headings_written: int = 0
@@ -122,7 +127,12 @@ class _HtmlWriter:
         if isinstance(block, Box):
             return self.box(block)
         if isinstance(block, FigureBlock):
-            return figure_html(block.figure)
+            placeholder = block.figure.image.placeholder() if self.late is not None else None
+            if placeholder is None:
+                return figure_html(block.figure)
+            assert self.late is not None
+            self.late[placeholder] = block.figure.image
+            return figure_html(block.figure, placeholder)
         if isinstance(block, TableBlock):
             return table_html(block.table)
         if isinstance(block, TableOfContents):
@@ -212,13 +222,13 @@ class _HtmlWriter:
 # ------------------------------------------------------------ figures and tables
 
 
-def figure_html(fig: Figure) -> str:
+def figure_html(fig: Figure, svg: bytes | None = None) -> str:
     """A vector chart: the SVG as a data: URL in an <img> whose alt becomes the tagged Figure's /Alt.
 
     An <img> rather than inline <svg>: charts' internal ids (clip paths) cannot clash with each other, and
     WeasyPrint draws an SVG image as vectors all the same. The PNG is used only if a chart has no SVG.
     """
-    svg = fig.svg
+    svg = fig.svg if svg is None else svg
     mime, data = ("image/svg+xml", svg) if svg else ("image/png", fig.png)
     src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     caption = f'<span class="caption-text">{escape(fig.caption)}</span>' if fig.caption else ""

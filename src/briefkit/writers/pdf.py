@@ -23,12 +23,13 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
-from briefkit.document.model import Document
+from briefkit.document.model import ChartImage, Document
 from briefkit.errors import TemplateError
 from briefkit.paths import builtin_templates
 from briefkit.theme.model import Theme
 from briefkit.writers.fetcher import ResourceRefused, SafeFetcher
 from briefkit.writers.html import document_html
+from briefkit.writers.pdf_charts import put_in_place
 from briefkit.writers.pdf_layout import lost_notes, stranded_headings
 from briefkit.writers.weasy_notes import install as measure_notes_one_by_one
 
@@ -44,8 +45,12 @@ def write_pdf(doc: Document, theme: Theme, base_dir: Path) -> bytes:
 
 
 def write_pdf_pages(doc: Document, theme: Theme, base_dir: Path) -> tuple[bytes, int]:
-    """The brief as PDF bytes, and its number of pages (the layout knows it: no need to read the file again)."""
-    return _render(document_html(doc, theme), theme_css(theme), base_dir)
+    """The brief as PDF bytes, and its number of pages (the layout knows it: no need to read the file again).
+
+    Charts not yet drawn are laid out as empty SVGs of their size and drawn (or fetched from the chart store)
+    only when the pages are ready (`pdf_charts`)."""
+    late: dict[bytes, ChartImage] = {}
+    return _render(document_html(doc, theme, late), theme_css(theme), base_dir, late)
 
 
 def render_pdf(html: str, css: str, base_dir: Path) -> bytes:
@@ -53,9 +58,9 @@ def render_pdf(html: str, css: str, base_dir: Path) -> bytes:
     return _render(html, css, base_dir)[0]
 
 
-def _render(html: str, css: str, base_dir: Path) -> tuple[bytes, int]:
+def _render(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImage] | None = None) -> tuple[bytes, int]:
     with _collector_paused():
-        return _render_now(html, css, base_dir)
+        return _render_now(html, css, base_dir, late or {})
 
 
 @contextlib.contextmanager
@@ -73,7 +78,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _render_now(html: str, css: str, base_dir: Path) -> tuple[bytes, int]:
+def _render_now(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImage]) -> tuple[bytes, int]:
     fetcher = SafeFetcher([base_dir])
     fonts = FontConfiguration()
     identifier = hashlib.sha256(f"{html}\0{css}".encode()).hexdigest()[:32].encode("ascii")
@@ -91,6 +96,7 @@ def _render_now(html: str, css: str, base_dir: Path) -> tuple[bytes, int]:
             if flaws == (False, 0):
                 break
         assert laid_out is not None
+        put_in_place(laid_out, late)
         pdf = laid_out.write_pdf(**options)
         if fetcher.refused:  # refused inside an SVG image, where WeasyPrint swallows even fatal fetch errors
             raise fetcher.refused[0]

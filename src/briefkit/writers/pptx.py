@@ -16,8 +16,8 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from typing import TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from pptx import Presentation
 from pptx.chart.chart import Chart
@@ -322,6 +322,13 @@ class _Context:
     theme: Theme
     meta: Meta
     layouts: dict[str, SlideLayout]
+    # The rectangles below, by method and arguments: reading a placeholder's position walks the master's XML.
+    geometry: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def _remember(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+        if key not in self.geometry:
+            self.geometry[key] = make()
+        return self.geometry[key]
 
     @property
     def width(self) -> int:
@@ -332,6 +339,9 @@ class _Context:
         return int(self.prs.slide_height)
 
     def title_rect(self, kind: str) -> Rect:
+        return self._remember(("title_rect", kind), lambda: self._title_rect(kind))  # type: ignore[no-any-return]
+
+    def _title_rect(self, kind: str) -> Rect:
         return Rect.of(_title_placeholder(self.layouts[kind]))
 
     def margins(self, kind: str) -> tuple[int, int]:
@@ -341,6 +351,9 @@ class _Context:
         return min(max(title.x, least), most), min(max(self.width - title.right, least), most)
 
     def source_rect(self, kind: str, source_line: str) -> Rect | None:
+        return self._remember(("source_rect", kind, source_line), lambda: self._source_rect(kind, source_line))  # type: ignore[no-any-return]
+
+    def _source_rect(self, kind: str, source_line: str) -> Rect | None:
         """The foot line's box, as tall as its measured text, above the slide's bottom edge."""
         if not source_line:
             return None
@@ -355,6 +368,9 @@ class _Context:
         return Rect(left, self.height - int(0.22 * INCH) - height, width, height)
 
     def content_rect(self, kind: str, source_line: str) -> Rect:
+        return self._remember(("content_rect", kind, source_line), lambda: self._content_rect(kind, source_line))  # type: ignore[no-any-return]
+
+    def _content_rect(self, kind: str, source_line: str) -> Rect:
         """The area between the title and the foot line for charts, tables and text."""
         left, right = self.margins(kind)
         top = self.title_rect(kind).bottom + int(0.3 * INCH)
@@ -363,6 +379,9 @@ class _Context:
         return Rect(left, top, self.width - left - right, bottom - top)
 
     def body_rect(self, kind: str, source_line: str) -> Rect:
+        return self._remember(("body_rect", kind, source_line), lambda: self._body_rect(kind, source_line))  # type: ignore[no-any-return]
+
+    def _body_rect(self, kind: str, source_line: str) -> Rect:
         """The layout's body placeholder, cut off above the foot line; the content area if it has none."""
         content = self.content_rect(kind, source_line)
         body = _placeholder_of(self.layouts[kind], PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)

@@ -55,7 +55,14 @@ class FontMetrics:
 
     def width(self, text: str, size: float) -> float:
         """The width of `text` set at `size` points, in points."""
-        return sum(self._advance(c) for c in text) * size / self._units
+        return self.units(text) * size / self._units
+
+    def units(self, text: str) -> int:
+        """The width of `text` in font units: whole numbers, so widths of parts add up exactly."""
+        return sum(self._advance(c) for c in text)
+
+    def points(self, units: int, size: float) -> float:
+        return units * size / self._units
 
 
 def font_file(family: str, bold: bool = False) -> str:
@@ -89,20 +96,22 @@ def wrap(text: str, width: float, size: float, family: str, bold: bool = False) 
     """Greedy word wrap of `text` to `width` points; a newline forces a break, a word wider than the line is
     broken between characters, as Office does."""
     font = metrics(family, bold)
+    space = font.units(" ")
     lines: list[str] = []
     for segment in text.split("\n"):
-        current = ""
+        current, used = "", 0  # the line so far, and its width in font units (added word by word, exactly)
         for word in segment.split(" "):
-            trial = f"{current} {word}" if current else word
-            if not current or font.width(trial, size) <= width:
-                current = trial
+            extra = font.units(word)
+            if not current or font.points(used + space + extra, size) <= width:
+                current, used = (f"{current} {word}", used + space + extra) if current else (word, extra)
             else:
                 lines.append(current)
-                current = word
-            while font.width(current, size) > width and len(current) > 1 and " " not in current:
+                current, used = word, extra
+            while font.points(used, size) > width and len(current) > 1 and " " not in current:
                 cut = _break_point(current, width, size, font)
                 lines.append(current[:cut])
                 current = current[cut:]
+                used = font.units(current)
         lines.append(current)
     return lines
 
