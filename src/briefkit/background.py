@@ -21,13 +21,12 @@ T = TypeVar("T")
 
 
 class Background:
-    """One worker process, started at once and warmed up there: each of `warm_up` is a module to import, or
-    `module:function` to import and call (named, not passed, so that this process need not import it)."""
+    """One worker process, started at once and warmed up by importing `modules`."""
 
-    def __init__(self, warm_up: tuple[str, ...]) -> None:
+    def __init__(self, modules: tuple[str, ...]) -> None:
         # fork: the worker starts with every module this process has imported, and with no pickling of state.
         context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm, initargs=(os.getpid(), warm_up))
+        self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm, initargs=(os.getpid(), modules))
         self._pool.submit(int)  # start the process now, so the imports run while the build goes on
         self.used = False
 
@@ -40,13 +39,10 @@ class Background:
         _stop(self._pool)
 
 
-def _warm(parent: int, warm_up: tuple[str, ...]) -> None:
+def _warm(parent: int, modules: tuple[str, ...]) -> None:
     _start_worker(parent)
-    for name in warm_up:
-        module, _, function = name.partition(":")
-        imported = importlib.import_module(module)
-        if function:
-            getattr(imported, function)()
+    for name in modules:
+        importlib.import_module(name)
 
 
 def cores() -> int:

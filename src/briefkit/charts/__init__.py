@@ -7,6 +7,7 @@ Stages: `registry` picks the family; the family's `prepare` turns the dataset (o
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,8 @@ def build_figure(spec: ChartSpec, fb: FactBase, theme: Theme, number: int = 0, s
 
 @dataclass(frozen=True)
 class Drawing:
-    """A chart ready to draw, drawn in one format when a writer asks: the PDF's SVG in the process laying out the
-    PDF while the DOCX's PNG is drawn in the other, so neither waits for the other (decision 23).
+    """A chart ready to draw, drawn when a writer asks for it or ahead of that by `draw_in_turn`, and kept in the
+    chart store, which also carries it to the PDF's process (decisions 23 and 26).
 
     Drawing is the slow part of a chart, and a function of the plot, the theme and the code alone: `key` hashes
     exactly those, names the picture in the store, and is all of it that goes into an output's cache key."""
@@ -73,12 +74,9 @@ class Drawing:
     def _draw(self) -> tuple[Any, bytes]:
         """Build the matplotlib figure and lay it out, which is done by saving it as SVG: a PNG is always written
         from that same layout, so its bytes do not depend on which format was asked for first."""
-        import matplotlib
-
         from briefkit.charts.export import to_svg
-        from briefkit.charts.style import house_style
 
-        with matplotlib.rc_context(house_style(self.theme)):
+        with self._house_style():
             drawing = family(self.plot.family).draw(self.plot, self.theme)
             svg = to_svg(drawing)
             drawing.set_layout_engine("none")  # laid out: the PNG keeps these positions and skips the work
@@ -86,15 +84,20 @@ class Drawing:
         return drawing, svg
 
     def _png(self, drawing: Any) -> bytes:
-        import matplotlib
-
         from briefkit.charts.export import to_png
-        from briefkit.charts.style import house_style
 
-        with matplotlib.rc_context(house_style(self.theme)):
+        with self._house_style():
             png = to_png(drawing)
         self._store.put("charts", f"{self.key}.png", {"png": png})
         return png
+
+    def _house_style(self) -> AbstractContextManager[Any]:
+        """matplotlib's settings for this theme, for building and for saving (saving reads some of them too)."""
+        import matplotlib
+
+        from briefkit.charts.style import house_style
+
+        return matplotlib.rc_context(house_style(self.theme))
 
     @property
     def _store(self) -> Store:

@@ -22,15 +22,3 @@ def to_png(fig: Figure) -> bytes:
     fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
     return out.getvalue()
 
-
-def warm_up() -> None:
-    """Draw a small chart with text and throw it away. A process's first drawing loads the fonts and matplotlib's
-    text engine (about 0.3 s); the PDF's process does it while the fact base is still being read, so that its
-    first real chart is drawn at full speed."""
-    from briefkit.charts.style import font_families, new_figure
-
-    fig = new_figure()
-    ax = fig.add_subplot()
-    ax.bar(["2014", "2019"], [1, 2])
-    ax.set_title("Warm-up 0123456789", family=font_families("Carlito"))
-    to_svg(fig)

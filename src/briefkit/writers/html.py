@@ -127,12 +127,7 @@ class _HtmlWriter:
         if isinstance(block, Box):
             return self.box(block)
         if isinstance(block, FigureBlock):
-            placeholder = block.figure.image.placeholder() if self.late is not None else None
-            if placeholder is None:
-                return figure_html(block.figure)
-            assert self.late is not None
-            self.late[placeholder] = block.figure.image
-            return figure_html(block.figure, placeholder)
+            return self.figure(block.figure)
         if isinstance(block, TableBlock):
             return table_html(block.table)
         if isinstance(block, TableOfContents):
@@ -140,6 +135,14 @@ class _HtmlWriter:
         if isinstance(block, PageBreak):
             return '<div class="page-break"></div>'
         raise TypeError(f"unknown block {type(block).__name__}")
+
+    def figure(self, figure: Figure) -> str:
+        """The chart, or (when collecting `late` charts) an empty SVG of its size, noted to be put in later."""
+        placeholder = figure.image.placeholder() if self.late is not None else None
+        if self.late is None or placeholder is None:
+            return figure_html(figure)
+        self.late[placeholder] = figure.image
+        return figure_html(figure, placeholder)
 
     def heading(self, heading: Heading) -> str:
         tag = f"h{min(heading.level + 1, 6)}"

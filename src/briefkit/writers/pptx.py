@@ -11,6 +11,7 @@ autofit is off, so PowerPoint and LibreOffice show what was measured.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -314,6 +315,20 @@ class Rect:
         return cls(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
 
 
+def _remembered(method: Callable[..., _T]) -> Callable[..., _T]:
+    """A geometry method of `_Context` whose results are kept in its `geometry`, by method and arguments: reading a
+    placeholder's position walks the master's XML, and every page asks for the same few rectangles."""
+
+    @functools.wraps(method)
+    def remembered(ctx: _Context, *args: str) -> _T:
+        key = (method.__name__, *args)
+        if key not in ctx.geometry:
+            ctx.geometry[key] = method(ctx, *args)
+        return ctx.geometry[key]  # type: ignore[no-any-return]
+
+    return remembered
+
+
 @dataclass(frozen=True)
 class _Context:
     """What every page needs: the presentation, the theme, the deck's metadata and the resolved layouts."""
@@ -322,13 +337,7 @@ class _Context:
     theme: Theme
     meta: Meta
     layouts: dict[str, SlideLayout]
-    # The rectangles below, by method and arguments: reading a placeholder's position walks the master's XML.
-    geometry: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def _remember(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
-        if key not in self.geometry:
-            self.geometry[key] = make()
-        return self.geometry[key]
+    geometry: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False, repr=False)  # `_remembered`
 
     @property
     def width(self) -> int:
@@ -338,10 +347,8 @@ class _Context:
     def height(self) -> int:
         return int(self.prs.slide_height)
 
+    @_remembered
     def title_rect(self, kind: str) -> Rect:
-        return self._remember(("title_rect", kind), lambda: self._title_rect(kind))  # type: ignore[no-any-return]
-
-    def _title_rect(self, kind: str) -> Rect:
         return Rect.of(_title_placeholder(self.layouts[kind]))
 
     def margins(self, kind: str) -> tuple[int, int]:
@@ -350,10 +357,8 @@ class _Context:
         least, most = int(0.3 * INCH), int(1.5 * INCH)
         return min(max(title.x, least), most), min(max(self.width - title.right, least), most)
 
+    @_remembered
     def source_rect(self, kind: str, source_line: str) -> Rect | None:
-        return self._remember(("source_rect", kind, source_line), lambda: self._source_rect(kind, source_line))  # type: ignore[no-any-return]
-
-    def _source_rect(self, kind: str, source_line: str) -> Rect | None:
         """The foot line's box, as tall as its measured text, above the slide's bottom edge."""
         if not source_line:
             return None
@@ -367,10 +372,8 @@ class _Context:
         height = round(_lines_height(lines) * 1.1) + TEXT_INSETS[1] + TEXT_INSETS[3]  # room for viewers' leading
         return Rect(left, self.height - int(0.22 * INCH) - height, width, height)
 
+    @_remembered
     def content_rect(self, kind: str, source_line: str) -> Rect:
-        return self._remember(("content_rect", kind, source_line), lambda: self._content_rect(kind, source_line))  # type: ignore[no-any-return]
-
-    def _content_rect(self, kind: str, source_line: str) -> Rect:
         """The area between the title and the foot line for charts, tables and text."""
         left, right = self.margins(kind)
         top = self.title_rect(kind).bottom + int(0.3 * INCH)
@@ -378,10 +381,8 @@ class _Context:
         bottom = source.y - int(0.12 * INCH) if source else self.height - int(0.65 * INCH)
         return Rect(left, top, self.width - left - right, bottom - top)
 
+    @_remembered
     def body_rect(self, kind: str, source_line: str) -> Rect:
-        return self._remember(("body_rect", kind, source_line), lambda: self._body_rect(kind, source_line))  # type: ignore[no-any-return]
-
-    def _body_rect(self, kind: str, source_line: str) -> Rect:
         """The layout's body placeholder, cut off above the foot line; the content area if it has none."""
         content = self.content_rect(kind, source_line)
         body = _placeholder_of(self.layouts[kind], PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
