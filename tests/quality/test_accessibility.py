@@ -4,6 +4,7 @@ table of contents for the long audiences; table header rows marked as headers; s
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import zipfile
@@ -169,7 +170,9 @@ def test_long_briefs_have_a_table_of_contents_field(bundles: list[Bundle]) -> No
         assert len(listed) == len(headings), bundle  # the cached result lists them before any field update
         text = subprocess.run(["pdftotext", "-layout", str(bundle.pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
-        pdf_entries = [line for line in text.splitlines() if re.search(r"\.{6,}\s*\d+\s*$", line)]
+        contents = text[text.index("CONTENTS"):].splitlines()[1:]
+        entries = itertools.takewhile(lambda line: not line.strip() or re.search(r"\S\s{3,}\d+$", line), contents)
+        pdf_entries = [line for line in entries if line.strip()]  # each a title, then its page at the margin
         assert len(pdf_entries) == len(listed), bundle  # the PDF's contents list the same headings
 
 

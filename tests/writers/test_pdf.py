@@ -174,7 +174,48 @@ def test_notes_sit_at_the_page_foot_numbered_as_in_the_model(short_pdf: bytes) -
 
 def test_contents_give_page_numbers(short_pdf: bytes) -> None:
     text = page_texts(short_pdf)[0]
-    assert re.search(r"CONTENTS Joint exercises and training \.{5,} 1 Sources \.{5,} \d", text)
+    # The dotted leaders are drawn, not written: copied or read aloud, an entry is its title and its page.
+    assert re.search(r"CONTENTS Joint exercises and training 1 Sources \d", text)
+
+
+def _words(pdf: Path) -> list[tuple[str, float, float, float, float]]:
+    """(word, xMin, yMin, xMax, yMax) in points, page 1, as poppler reads them."""
+    xml = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True,
+                         check=True, text=True).stdout
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml)
+    return [(w, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, w in found]
+
+
+def _dots_between(png: Path, left: float, right: float, top: float, bottom: float, dpi: int) -> int:
+    """Separate dark marks in the band between two words on one line (points to pixels at `dpi`)."""
+    from PIL import Image
+
+    image = Image.open(png).convert("L")
+    scale = dpi / 72
+    columns = range(round(left * scale), round(right * scale))
+    rows = range(round(top * scale), round(bottom * scale) + 1)
+    dark = [any(image.getpixel((x, y)) < 200 for y in rows) for x in columns]
+    return sum(1 for i, d in enumerate(dark) if d and (i == 0 or not dark[i - 1]))
+
+
+def test_a_dotted_leader_runs_from_each_title_to_its_page_number(tmp_path: Path) -> None:
+    long_title = "A long section heading " * 6 + "that ends here"
+    blocks = [sample_document().blocks[1], Heading(1, (Text("Short"),), "short"),
+              Heading(1, (Text(long_title),), "long")]
+    pdf = tmp_path / "contents.pdf"
+    pdf.write_bytes(write_pdf(dataclasses.replace(sample_document(), blocks=tuple(blocks)), sample_theme(), TEMPLATES))
+    subprocess.run(["pdftoppm", "-r", "144", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    words = _words(pdf)
+    margin = max(w[3] for w in words)
+    for last_word, dotted_from in (("Short", "title"), ("here", "number")):
+        title = next(w for w in words if w[0] == last_word)
+        number = next(w for w in words if w[0].isdigit() and abs(w[4] - title[4]) < 1 and w[1] > title[3])
+        assert number[3] == pytest.approx(margin, abs=1)  # at the right margin, on the title's last line
+        # A wrapped title keeps the width of its longest line: its dots start there, 3 em before the number.
+        start = title[3] if dotted_from == "title" else number[1] - 25
+        marks = _dots_between(tmp_path / "page.png", start + 4, number[1] - 4, title[2], title[4], 144)
+        assert marks >= (number[1] - start - 8) / 3 - 1  # a dot every 3 pt
 
 
 def test_a_long_table_repeats_its_header_on_every_page(long_pdf: bytes) -> None:

@@ -166,7 +166,8 @@ class _HtmlWriter:
         for heading, anchor in self.anchors:
             if heading.level <= levels:
                 items.append(f'<li class="toc-{heading.level}"><a href="#{anchor}">'
-                             f"{escape(plain_text(heading.inlines))}</a></li>")
+                             f'<span class="toc-text">{escape(plain_text(heading.inlines))}</span>'
+                             '<span class="toc-dots"> </span></a></li>')
         return (f'<nav class="toc" aria-label="{_attr(toc.title)}">\n<p class="toc-title">{escape(toc.title)}</p>\n'
                 f'<ul>{"".join(items)}</ul>\n</nav>')
 
