@@ -142,12 +142,3 @@ def limit_problems(audience: Audience, profile: Path, measured: dict[str, int], 
                                 f"{high}; {built} keeps its previous files (--no-limits builds it anyway)",
                                 f"limits.{key}"))
     return problems
-
-
-def audience_files(folders: list[Path]) -> dict[str, Path]:
-    """Audience name -> profile file, by name; a file in an earlier folder (the user's theme) wins."""
-    found: dict[str, Path] = {}
-    for folder in folders:
-        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-            found.setdefault(path.stem, path)
-    return dict(sorted(found.items()))

@@ -53,11 +53,12 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def spare_core() -> bool:
-    """Two cores or more, and fewer processes wanting to run (the one-minute load average, this one included)
-    than cores: a second process would run beside this one rather than take turns with it."""
+def spare_cores() -> int:
+    """How many more processes would each have a core to itself: cores this process may use, less the processes
+    already wanting to run (the one-minute load average, this one included). A helper process on a machine
+    without room only competes with the build it should speed up."""
     try:
         load = os.getloadavg()[0]
     except OSError:
         load = 0.0
-    return cores() >= 2 and load < cores()
+    return sum(1 for extra in range(1, cores()) if load < cores() - (extra - 1))

@@ -232,7 +232,7 @@ def build_cmd(
     = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", min=0, help=(
-        "Processes: one per audience, or one beside a single audience for its PDF "
+        "Processes: one per audience, or for a single audience this one and one each for its PDF and PPTX "
         "(0 = as the free cores allow; 1 = this process only)."))] = 0,
 ) -> None:
     """Build the brief (DOCX, PDF), the deck (PPTX), a draft email and a manifest for each audience."""
@@ -240,8 +240,7 @@ def build_cmd(
     def job() -> None:
         import time
 
-        from briefkit.build import BuildOptions, build
-        from briefkit.summary import print_summary
+        from briefkit.build import BuildOptions, build  # light: the heavy imports come after the PDF's process starts
 
         for option, values in (("--to", to or []), ("--from", [sender] if sender else [])):
             for value in values:
@@ -263,6 +262,8 @@ def build_cmd(
         )
         start = time.perf_counter()
         results = build(options, progress=lambda msg: typer.echo(msg, err=True))
+        from briefkit.summary import print_summary
+
         print_summary(results, time.perf_counter() - start, timings)
 
     _run(job)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,41 +69,38 @@ class Composed:
         return theme_for(self.theme, fmt)
 
     def write(self, formats: tuple[str, ...], t: Timings, reuse: dict[str, bytes] | None = None,
-              background: Background | None = None) -> tuple[list[OutputFile], dict[str, int]]:
+              helpers: Mapping[str, Background] | None = None) -> tuple[list[OutputFile], dict[str, int]]:
         """Write each format (or keep the previous bytes given in `reuse`), and measure what was written.
 
-        With a `background` process the PDF, the slowest, is laid out there while the others are written here."""
+        A format with a process of its own in `helpers` (the PDF, the slowest; the PPTX) is written there while
+        the others are written here."""
         reuse = reuse or {}
+        helpers = helpers or {}
         data: dict[str, bytes] = {}
         measured: dict[str, int] = {}
-        pdf_args = (self.document, self.theme_for("pdf"), self.pdf_base)
-        pending = None
-        if "pdf" in formats and "pdf" not in reuse and background is not None:
+        args = {"pdf": (self.document, self.theme_for("pdf"), self.pdf_base),
+                "pptx": (self.deck, self.theme_for("pptx"))}
+        pending = {fmt: helpers[fmt].submit(_WRITE_COUNTED[fmt], *args[fmt])
+                   for fmt in ("pdf", "pptx") if fmt in formats and fmt not in reuse and fmt in helpers}
+        if "pdf" in pending:
             # The other process lays the pages out around the charts' sizes while the SVGs are drawn here; it finds
             # them in the chart store when the pages are ready (and draws any it does not find itself).
-            pending = background.submit(_write_pdf, *pdf_args)
             t.run("charts", lambda: _draw_charts(list(self.figures.values()), formats))
-        for fmt in (f for f in FORMAT_ORDER if f in formats):
+        for fmt in (f for f in FORMAT_ORDER if f in formats and f not in pending):
             if fmt in reuse:
                 data[fmt] = t.run(f"reuse {fmt}", lambda fmt=fmt: reuse[fmt])  # type: ignore[assignment]
-            elif fmt == "pdf" and pending is None:
-                data[fmt], measured["brief_pages"], t.stages["write pdf"] = _write_pdf(*pdf_args)
             elif fmt == "docx":
                 from briefkit.writers.docx import write_docx
 
                 theme = self.theme_for("docx")
                 data[fmt] = t.run("write docx", lambda theme=theme: write_docx(self.document, theme))  # type: ignore[assignment]
-            elif fmt == "pptx":
-                from briefkit.writers.pptx import write_pptx
-
-                theme = self.theme_for("pptx")
-                data[fmt] = t.run("write pptx", lambda theme=theme: write_pptx(self.deck, theme))  # type: ignore[assignment]
-                measured["deck_slides"] = t.run("measure", lambda: count_slides(data["pptx"]))  # type: ignore[assignment]
-        if pending is not None:
+            else:
+                data[fmt], measured[_COUNTED[fmt]], t.stages[f"write {fmt}"] = _WRITE_COUNTED[fmt](*args[fmt])
+        for fmt, future in pending.items():
             waited = time.perf_counter()
-            # "write pdf" ran in the other process, beside the writers above; "wait pdf" is what it added here.
-            data["pdf"], measured["brief_pages"], t.stages["write pdf"] = pending.result()
-            t.stages["wait pdf"] = time.perf_counter() - waited
+            # "write FMT" ran in the other process, beside the writers above; "wait FMT" is what it added here.
+            data[fmt], measured[_COUNTED[fmt]], t.stages[f"write {fmt}"] = future.result()
+            t.stages[f"wait {fmt}"] = time.perf_counter() - waited
         kinds = {"docx": ("brief", "docx"), "pdf": ("brief", "pdf"), "pptx": ("deck", "pptx")}
         outputs = [OutputFile(self.file_name(*kinds[f]), f, data[f]) for f in FORMAT_ORDER if f in data]
         return outputs, measured
@@ -203,12 +201,25 @@ def _draw_charts(figures: list[Figure], formats: tuple[str, ...]) -> None:
 
 
 def _write_pdf(document: Document, theme: Theme, base: Path) -> tuple[bytes, int, float]:
-    """The PDF, its page count and the seconds it took: run here or in the background process."""
+    """The PDF, its page count and the seconds it took: run here or in a helper process."""
     from briefkit.writers.pdf import write_pdf_pages
 
     start = time.perf_counter()
     data, pages = write_pdf_pages(document, theme, base)
     return data, pages, time.perf_counter() - start
+
+
+def _write_pptx(deck: Deck, theme: Theme) -> tuple[bytes, int, float]:
+    """The PPTX, its slide count (read back as PowerPoint would count them) and the seconds both took."""
+    from briefkit.writers.pptx import write_pptx
+
+    start = time.perf_counter()
+    data = write_pptx(deck, theme)
+    return data, count_slides(data), time.perf_counter() - start
+
+
+_WRITE_COUNTED = {"pdf": _write_pdf, "pptx": _write_pptx}  # the formats written with what the limits count
+_COUNTED = {"pdf": "brief_pages", "pptx": "deck_slides"}
 
 
 def count_slides(pptx: bytes) -> int:

@@ -149,6 +149,25 @@ def _bounded(name: str, filter_: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
+class _CompiledOnce(jinja2.BytecodeCache):
+    """Each template compiled once per process, though the theme check and the render each make an environment
+    (one shared environment once kept a template across two themes at the same relative path). Jinja keys this by
+    the template's name and file path and discards an entry whose source hash differs, so that cannot recur."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self._compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledOnce()  # every environment make_environment makes has the same settings, so the same code
+
+
 def make_environment(theme_dir: Path | None, builtin_dir: Path) -> SandboxedEnvironment:
     """Templates in `theme_dir` win over the built-in ones, which stay reachable as `builtin/NAME`."""
     loaders: list[jinja2.BaseLoader] = []
@@ -164,6 +183,7 @@ def make_environment(theme_dir: Path | None, builtin_dir: Path) -> SandboxedEnvi
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     env.filters.update(
         {

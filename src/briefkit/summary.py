@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
-from briefkit.build import AudienceResult
+if TYPE_CHECKING:
+    from briefkit.build import AudienceResult
 
 
 def _size(n: int) -> str:
@@ -13,6 +13,9 @@ def _size(n: int) -> str:
 
 
 def print_summary(results: list[AudienceResult], seconds: float, timings: bool) -> None:
+    from rich.console import Console  # here: importing rich before the build would delay its second process
+    from rich.table import Table
+
     console = Console(stderr=False, highlight=False)
     table = Table(title=None, show_header=True, header_style="bold")
     table.add_column("file")

@@ -277,3 +277,27 @@ def test_big_numbers_are_fine_where_they_are_not_sizes(tmp_path: Path) -> None:
     env = render.make_environment(tmp_path, builtin_templates() / "default")
     text = render.render_markdown(env, "brief.md.j2", {}, load_factbase(EXAMPLE))
     assert text.split() == ["2,000,000,000", "3000000000", "2000000000", "7", "5"]
+
+
+def test_templates_compiled_once_per_process_still_follow_edits_and_themes(tmp_path: Path) -> None:
+    """The theme check and the render share compiled templates (render._CompiledOnce): an edited template, or
+    another theme's template at the same relative path, is never served from that cache."""
+    from briefkit import render
+    from briefkit.factbase import load_factbase
+    from briefkit.paths import builtin_templates
+
+    fb = load_factbase(EXAMPLE)
+
+    def rendered(theme: Path) -> list[str]:
+        env = render.make_environment(theme, builtin_templates() / "default")
+        return render.render_markdown(env, "brief.md.j2", {}, fb).split()
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for theme, word in ((first, "one"), (second, "two")):
+        theme.mkdir()
+        (theme / "brief.md.j2").write_text(f"{word} {{{{ 1 + 1 }}}}\n", encoding="utf-8")
+    assert rendered(first) == ["one", "2"]
+    assert rendered(second) == ["two", "2"]
+    (first / "brief.md.j2").write_text("edited {{ 2 + 2 }}\n", encoding="utf-8")
+    assert rendered(first) == ["edited", "4"]
+    assert rendered(first) == ["edited", "4"]  # and from the cache, the edited version

@@ -95,6 +95,7 @@ class Drawing:
         """matplotlib's settings for this theme, for building and for saving (saving reads some of them too)."""
         import matplotlib
 
+        import briefkit.charts.matplotlib_quick  # noqa: F401  (first: matplotlib imported the quicker way)
         from briefkit.charts.style import house_style
 
         return matplotlib.rc_context(house_style(self.theme))

@@ -208,8 +208,9 @@ def _define_styles(word: WordDocument, theme: Theme, text_width: Length) -> None
     defaults = word.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr")
     if defaults:
         x.set_fonts(defaults[0], theme.fonts.body.office)
+    existing = {style.name for style in word.styles}  # once: each lookup by name walks every style
     for name, spec in _STYLES.items():
-        _style_look(_get_or_add_style(word, name, spec), spec, theme)
+        _style_look(_get_or_add_style(word, existing, name, spec), spec, theme)
     word.styles["Normal"].paragraph_format.widow_control = True  # stated: OOXML's default is off, Word's on
     for rfonts in word.styles.element.xpath(".//w:rFonts[@w:ascii='Courier']"):
         x.set_fonts(rfonts.getparent(), "Courier New")  # the template's code styles: a font Windows has too
@@ -227,9 +228,9 @@ def _define_styles(word: WordDocument, theme: Theme, text_width: Length) -> None
     x.paragraph_border(word.styles["Byline"].element.get_or_add_pPr(), "bottom", theme.colours.accent, 12, 6)
 
 
-def _get_or_add_style(word: WordDocument, name: str, spec: _StyleSpec) -> BaseStyle:
+def _get_or_add_style(word: WordDocument, existing: set[str | None], name: str, spec: _StyleSpec) -> BaseStyle:
     """A template style cleaned of the template's own look (theme fonts, borders, odd numbering), or a new one."""
-    if name in {s.name for s in word.styles}:
+    if name in existing:
         style = word.styles[name]
         ppr, rpr = style.element.pPr, style.element.rPr
         if ppr is not None:  # the template's rule under Title, its list level on Subtitle
