@@ -273,6 +273,18 @@ def test_the_same_model_gives_the_same_bytes(long_doc: Document, long_pdf: bytes
     assert reader(write_pdf(other, sample_theme(), TEMPLATES)).trailer["/ID"][0] != ids[0]
 
 
+def test_streams_compressed_once_give_the_same_file(long_doc: Document, long_pdf: bytes,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pdf_streams.once` keeps each stream's bytes between pydyf's two passes; written without it, pydyf makes
+    them twice, and the file must not differ by a byte."""
+    import contextlib
+
+    import briefkit.writers.pdf as pdf_writer
+
+    monkeypatch.setattr(pdf_writer, "streams_once", contextlib.nullcontext)
+    assert write_pdf(long_doc, sample_theme(), TEMPLATES) == long_pdf
+
+
 def test_writing_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         write_pdf(sample_document(), logo_theme(), TEMPLATES)

@@ -8,18 +8,13 @@ The font file is the one fontconfig picks for the family (`fc-match`), as LibreO
 
 from __future__ import annotations
 
-import logging
 import subprocess
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from fontTools.ttLib import TTFont
+from briefkit.writers.sfnt import SfntMetrics
 
 LINE_HEIGHT = 1.2  # a line's height as a multiple of the font size
-
-# Carlito's 'head' table carries an odd creation date that fontTools warns about on every load; harmless here.
-logging.getLogger("fontTools.ttLib.tables._h_e_a_d").addFilter(
-    lambda record: "timestamp seems very low" not in record.getMessage())
 
 
 @dataclass(frozen=True)
@@ -38,19 +33,15 @@ class Para:
 class FontMetrics:
     """Advance widths of one font file, in font units, with the character map to find them."""
 
-    def __init__(self, path: str) -> None:
-        font = TTFont(path, lazy=True)
-        self._cmap = font.getBestCmap() or {}
-        self._advances = {name: adv for name, (adv, _lsb) in font["hmtx"].metrics.items()}
-        self._units = font["head"].unitsPerEm
-        self._fallback = self._advances.get(".notdef", self._units // 2)
+    def __init__(self, path: str, index: int = 0) -> None:
+        self._font = SfntMetrics(path, index)
+        self._units = self._font.units_per_em
         self._cache: dict[str, int] = {}
-        font.close()
 
     def _advance(self, char: str) -> int:
+        """A character the font lacks is drawn as its .notdef glyph (glyph 0), and as wide."""
         if char not in self._cache:
-            glyph = self._cmap.get(ord(char))
-            self._cache[char] = self._advances.get(glyph, self._fallback) if glyph else self._fallback
+            self._cache[char] = self._font.advance(self._font.glyph(ord(char)))
         return self._cache[char]
 
     def width(self, text: str, size: float) -> float:
@@ -67,25 +58,27 @@ class FontMetrics:
 
 def font_file(family: str, bold: bool = False) -> str:
     """The font file fontconfig uses for `family` (what LibreOffice renders with on this machine)."""
-    return _font_file(family, bold)
+    return _font_face(family, bold)[0]
 
 
 @lru_cache(maxsize=64)
-def _font_file(family: str, bold: bool) -> str:
+def _font_face(family: str, bold: bool) -> tuple[str, int]:
+    """The file, and the font's place in it when the file is a collection (.ttc)."""
     pattern = f"{family}:bold" if bold else family
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, check=True,
-                             timeout=30)
+        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", pattern], capture_output=True, text=True,
+                             check=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as exc:
         raise RuntimeError(f"fc-match could not find a font for {pattern!r}: {exc}") from exc
-    if not out.stdout.strip():
+    path, _, index = out.stdout.strip().partition("\n")
+    if not path:
         raise RuntimeError(f"fc-match found no font file for {pattern!r}")
-    return out.stdout.strip()
+    return path, int(index or 0)
 
 
 @lru_cache(maxsize=64)
 def metrics(family: str, bold: bool = False) -> FontMetrics:
-    return FontMetrics(font_file(family, bold))
+    return FontMetrics(*_font_face(family, bold))
 
 
 def text_width(text: str, size: float, family: str, bold: bool = False) -> float:
