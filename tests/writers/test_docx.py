@@ -355,6 +355,14 @@ def test_builtin_reference_is_a_clean_styles_source(tmp_path: Path) -> None:
     assert word.styles["Heading 1"].font.name == "Calibri"
 
 
+def test_the_exported_reference_as_a_user_reference_gives_the_same_brief(tmp_path: Path) -> None:
+    """The built-in reference is used without being saved and opened again: the brief must be the one written
+    from the exported file."""
+    path = save(tmp_path, reference_docx_bytes(sample_theme()), "reference.docx")
+    doc = sample_document()
+    assert write_docx(doc, dataclasses.replace(sample_theme(), reference_docx=path)) == write_docx(doc, sample_theme())
+
+
 def test_a_users_reference_restyles_the_brief(tmp_path: Path) -> None:
     ref = docx.Document(io.BytesIO(reference_docx_bytes(sample_theme())))
     ref.styles["Heading 1"].font.color.rgb = RGBColor.from_string("008000")

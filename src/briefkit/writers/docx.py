@@ -163,12 +163,9 @@ _STYLES: dict[str, _StyleSpec] = {
 
 def reference_docx_bytes(theme: Theme) -> bytes:
     """The built-in styles source: what `briefkit theme export` hands a user to restyle, and what
-    `write_docx` starts from when the theme has no reference.docx of its own."""
-    word = docx.Document()
-    _drop_package_extras(word)
-    _set_page(word.sections[0], theme.page_size)
-    _define_styles(word, theme, _text_width(word.sections[0]))
-    _set_theme_fonts(word, theme)
+    `write_docx` starts from when the theme has no reference.docx of its own (as `_builtin_reference`, which
+    makes the same document without saving it and opening it again)."""
+    word = _builtin_reference(theme)
     _show_styles(word, theme)
     props = word.core_properties
     props.author = props.last_modified_by = theme.organisation
@@ -179,6 +176,15 @@ def reference_docx_bytes(theme: Theme) -> bytes:
     out = io.BytesIO()
     word.save(out)
     return normalize_zip(out.getvalue(), 0)
+
+
+def _builtin_reference(theme: Theme) -> WordDocument:
+    word = docx.Document()
+    _drop_package_extras(word)
+    _set_page(word.sections[0], theme.page_size)
+    _define_styles(word, theme, _text_width(word.sections[0]))
+    _set_theme_fonts(word, theme)
+    return word
 
 
 def _drop_package_extras(word: WordDocument) -> None:
@@ -324,7 +330,7 @@ class _StyleIndex:
 
 def _open_reference(theme: Theme) -> WordDocument:
     if theme.reference_docx is None:
-        return docx.Document(io.BytesIO(reference_docx_bytes(theme)))
+        return _builtin_reference(theme)  # what reference_docx_bytes saves, less the sample text (test_docx.py)
     path = Path(theme.reference_docx)
     try:
         word = docx.Document(io.BytesIO(follow_theme(path.read_bytes(), theme)))  # theme.yaml's values
