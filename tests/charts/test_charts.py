@@ -385,6 +385,27 @@ def test_a_theme_font_that_is_not_installed_falls_back_quietly(fb: FactBase, cap
     assert "Carlito" in fig.svg.decode()
 
 
+def test_the_fallback_fonts_are_used_only_for_a_chart_that_needs_them(fb: FactBase) -> None:
+    """Drawn in the theme's font alone, unless a label has a character it lacks: then with the fallbacks, and
+    matplotlib's warning about the missing glyph is not passed on."""
+    import warnings
+
+    spec = chart("barh", dataset="exercises", x="name", y="cost")
+    plain = build_figure(spec, fb, sample_theme())
+    armenian = "Երևան"  # Carlito has no Armenian; DejaVu Sans has
+    exercises = fb.datasets["exercises"]
+    renamed = exercises.model_copy(update={"records": [{**r, "name": f"{r['name']} {armenian}"}
+                                                       for r in exercises.records]})
+    other = replace(fb, datasets={**fb.datasets, "exercises": renamed})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning left over would fail here
+        needing = build_figure(spec, other, sample_theme())
+        svg, png = needing.svg.decode(), needing.png
+    assert "Carlito" in plain.svg.decode() and "DejaVu Sans" not in plain.svg.decode()
+    assert "DejaVu Sans" in svg and any(armenian in text for text in svg_texts(needing.svg))
+    assert png_size(png)[0] > 0
+
+
 @pytest.mark.parametrize("spec", [
     chart("bar", dataset="personnel", x="year", y="personnel"),
     chart("barh", dataset="exercises", x="name", y="cost"),

@@ -7,6 +7,7 @@ Stages: `registry` picks the family; the family's `prepare` turns the dataset (o
 
 from __future__ import annotations
 
+import warnings
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -71,34 +72,46 @@ class Drawing:
         kept = self._store.get("charts", f"{self.key}.{fmt}")
         return kept[fmt] if kept is not None and kept.keys() == {fmt} else None
 
-    def _draw(self) -> tuple[Any, bytes]:
+    def _draw(self) -> tuple[_Laid, bytes]:
         """Build the matplotlib figure and lay it out, which is done by saving it as SVG: a PNG is always written
-        from that same layout, so its bytes do not depend on which format was asked for first."""
+        from that same layout, so its bytes do not depend on which format was asked for first.
+
+        Drawn in the theme's font alone first: matplotlib lays every label out through each font of its list,
+        and the fallbacks cost 0.04 s over a brief's charts (measured) for labels that seldom need them. Only
+        when matplotlib reports a character that font lacks is the chart drawn again with the fallbacks."""
         from briefkit.charts.export import to_svg
 
-        with self._house_style():
-            drawing = family(self.plot.family).draw(self.plot, self.theme)
-            svg = to_svg(drawing)
-            drawing.set_layout_engine("none")  # laid out: the PNG keeps these positions and skips the work
+        for fallbacks in (False, True):
+            with self._house_style(fallbacks), warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                drawing = family(self.plot.family).draw(self.plot, self.theme)
+                svg = to_svg(drawing)
+                drawing.set_layout_engine("none")  # laid out: the PNG keeps these positions and skips the work
+            missing = [w for w in caught if _MISSING_GLYPH in str(w.message)]
+            if fallbacks or not missing:
+                break
+        for w in caught:  # what matplotlib said besides, said again outside the catch
+            if _MISSING_GLYPH not in str(w.message):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         self._store.put("charts", f"{self.key}.svg", {"svg": svg})  # made anyway: the PDF will want it
-        return drawing, svg
+        return _Laid(drawing, fallbacks), svg
 
-    def _png(self, drawing: Any) -> bytes:
+    def _png(self, laid: _Laid) -> bytes:
         from briefkit.charts.export import to_png
 
-        with self._house_style():
-            png = to_png(drawing)
+        with self._house_style(laid.fallbacks):
+            png = to_png(laid.figure)
         self._store.put("charts", f"{self.key}.png", {"png": png})
         return png
 
-    def _house_style(self) -> AbstractContextManager[Any]:
+    def _house_style(self, fallbacks: bool) -> AbstractContextManager[Any]:
         """matplotlib's settings for this theme, for building and for saving (saving reads some of them too)."""
         import matplotlib
 
-        import briefkit.charts.matplotlib_quick  # noqa: F401  (first: matplotlib imported the quicker way)
+        import briefkit.charts.matplotlib_quick  # noqa: F401  (before the rest of matplotlib: see there)
         from briefkit.charts.style import house_style
 
-        return matplotlib.rc_context(house_style(self.theme))
+        return matplotlib.rc_context(house_style(self.theme, fallbacks))
 
     @property
     def _store(self) -> Store:
@@ -116,12 +129,23 @@ class Drawing:
         return {**self.__dict__, "store": None}
 
 
+_MISSING_GLYPH = "missing from font(s)"  # how matplotlib warns of a character its fonts lack
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """A chart's matplotlib figure, laid out, and whether it needed the fallback fonts."""
+
+    figure: Any
+    fallbacks: bool
+
+
 def draw_in_turn(drawings: list[Drawing], formats: tuple[str, ...]) -> list[dict[str, bytes]]:
     """Every chart's SVG, then every chart's PNG (as `formats` asks), into the store and returned: the SVGs are
     wanted soonest (another process is laying out the PDF around their places). Each chart is built and laid out
     once for both. What the store holds already is not drawn again."""
     pictures: list[dict[str, bytes]] = [{} for _ in drawings]
-    built: dict[int, Any] = {}
+    built: dict[int, _Laid] = {}
     for i, drawing in enumerate(drawings):
         kept = {fmt: data for fmt in formats if (data := drawing._kept(fmt)) is not None}
         pictures[i].update(kept)
@@ -130,7 +154,7 @@ def draw_in_turn(drawings: list[Drawing], formats: tuple[str, ...]) -> list[dict
             if "svg" in formats:
                 pictures[i]["svg"] = svg
     if "png" in formats:
-        for i, figure in built.items():
+        for i, laid in built.items():
             if "png" not in pictures[i]:
-                pictures[i]["png"] = drawings[i]._png(figure)
+                pictures[i]["png"] = drawings[i]._png(laid)
     return pictures

@@ -35,12 +35,14 @@ MAX_SERIES = 6  # more colours than this are no longer told apart; families grou
 _SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
-def house_style(theme: Theme) -> dict[str, Any]:
-    """matplotlib rcParams for `theme`; used with `matplotlib.rc_context` so nothing global changes."""
+def house_style(theme: Theme, fallbacks: bool = True) -> dict[str, Any]:
+    """matplotlib rcParams for `theme`; used with `matplotlib.rc_context` so nothing global changes. Without
+    `fallbacks`, the first font installed alone (see `Drawing._draw`)."""
     c = theme.colours
+    families = font_families(theme.fonts.body.family)
     return {
-        # Carlito renders; DejaVu Sans (shipped with matplotlib) covers any glyph Carlito lacks.
-        "font.family": font_families(theme.fonts.body.family),
+        # The theme's font renders; Carlito and DejaVu Sans (shipped with matplotlib) cover any glyph it lacks.
+        "font.family": families if fallbacks else families[:1],
         "font.size": TICK_PT,
         "text.color": c.text,
         "axes.labelcolor": c.muted,
