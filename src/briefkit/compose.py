@@ -6,7 +6,6 @@ The three writers receive the same `Document`/`Deck` made here, so the formats c
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -23,6 +22,7 @@ from briefkit.paths import builtin_templates
 from briefkit.render import make_environment, render_markdown, template_path
 from briefkit.selection import Selection, select
 from briefkit.theme.model import Theme
+from briefkit.writers import counted
 from briefkit.writers.reproducible import build_timestamp
 
 FORMAT_ORDER = ("docx", "pdf", "pptx")
@@ -200,32 +200,9 @@ def _draw_charts(figures: list[Figure], formats: tuple[str, ...]) -> None:
     draw_in_turn(drawings, tuple(fmt for fmt, use in (("svg", "pdf"), ("png", "docx")) if use in formats))
 
 
-def _write_pdf(document: Document, theme: Theme, base: Path) -> tuple[bytes, int, float]:
-    """The PDF, its page count and the seconds it took: run here or in a helper process."""
-    from briefkit.writers.pdf import write_pdf_pages
-
-    start = time.perf_counter()
-    data, pages = write_pdf_pages(document, theme, base)
-    return data, pages, time.perf_counter() - start
-
-
-def _write_pptx(deck: Deck, theme: Theme) -> tuple[bytes, int, float]:
-    """The PPTX, its slide count (read back as PowerPoint would count them) and the seconds both took."""
-    from briefkit.writers.pptx import write_pptx
-
-    start = time.perf_counter()
-    data = write_pptx(deck, theme)
-    return data, count_slides(data), time.perf_counter() - start
-
-
-_WRITE_COUNTED = {"pdf": _write_pdf, "pptx": _write_pptx}  # the formats written with what the limits count
+# The formats written with what the audience limits count in them, and the name of that count.
+_WRITE_COUNTED = {"pdf": counted.write_pdf, "pptx": counted.write_pptx}
 _COUNTED = {"pdf": "brief_pages", "pptx": "deck_slides"}
-
-
-def count_slides(pptx: bytes) -> int:
-    from pptx import Presentation
-
-    return len(Presentation(io.BytesIO(pptx)).slides)
 
 
 def _tables(selection: Selection, fb: FactBase) -> dict[str, Table]:
