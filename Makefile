@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m compileall -q src  # an editable install leaves briefkit's modules uncompiled until first run
 	@touch $@
 
 test: setup

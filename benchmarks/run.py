@@ -380,6 +380,9 @@ def _git() -> dict[str, object]:
 
 def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
+    # Bytecode for briefkit's own modules, as a user has it from their second run on: an editable install leaves
+    # none, and with PYTHONDONTWRITEBYTECODE set (as on these machines) every run would compile them again.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     dest = RESULTS / "latest.json"
     results: dict[str, object] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
