@@ -413,6 +413,7 @@ class _DocxWriter:
         self.toc = _toc_entries(doc.blocks)
         self.next_heading = iter(self.toc)
         self.notes_written: dict[int, tuple[str, str]] = {}  # model number -> (bookmark, mark shown)
+        self.note_ids: Iterator[int] | None = None  # footnote ids in the DOCX, from the first note written
         self.ordered_lists = 0
 
     def write(self) -> None:
@@ -673,7 +674,9 @@ class _DocxWriter:
             bookmark, mark = self.notes_written[number]
             return x.field_runs(f"NOTEREF {bookmark} \\f \\h", mark, rstyle)
         part = x.footnotes_part(self.word.part)
-        note_id = part.footnotes.next_note_id()
+        if self.note_ids is None:  # after the reference's own separators; counted here, not looked up per note
+            self.note_ids = itertools.count(part.footnotes.next_note_id())
+        note_id = next(self.note_ids)
         note_p = part.footnotes.add_note(note_id, self.styles.id("footnote text"), rstyle)
         self._inlines(WordParagraph(note_p, part), self.doc.notes[number - 1], in_note=True)
         bookmark = f"_RefNote{number}"
@@ -700,10 +703,12 @@ def _shape_table(table: WordTable, width: Length, relative: tuple[float, ...], p
     x.set_table_width(table._tbl, sum(twips))
     x.set_cell_margins(table._tbl, top, left, bottom, right)
     x.set_table_indent(table._tbl, left)
-    for column, w in zip(table.columns, twips, strict=False):
-        column.width = Emu(w * _EMU_PER_TWIP)
-        for cell in column.cells:
-            cell.width = Emu(w * _EMU_PER_TWIP)
+    widths = [Emu(w * _EMU_PER_TWIP) for w in twips]
+    for column, w in zip(table.columns, widths, strict=False):
+        column.width = w
+    for row in table.rows:  # row by row: python-docx finds a column's cells by listing the whole table's
+        for cell, w in zip(row.cells, widths, strict=False):
+            cell.width = w
 
 
 def _fit_columns(widths: list[int], minimums: list[int]) -> list[int]:
