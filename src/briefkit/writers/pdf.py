@@ -29,7 +29,7 @@ from briefkit.writers.fetcher import ResourceRefused, SafeFetcher
 from briefkit.writers.html import document_html
 from briefkit.writers.pdf_charts import put_in_place
 from briefkit.writers.pdf_layout import lost_notes, stranded_headings
-from briefkit.writers.pdf_streams import once as streams_once
+from briefkit.writers.pdf_pydyf import repeats_avoided
 from briefkit.writers.weasy_notes import install as measure_notes_one_by_one
 
 measure_notes_one_by_one()  # same pages, less work: see weasy_notes
@@ -82,7 +82,7 @@ def _render_now(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImag
                 break
         assert laid_out is not None
         put_in_place(laid_out, late)
-        with streams_once():
+        with repeats_avoided():
             pdf = laid_out.write_pdf(**options)
         if fetcher.refused:  # refused inside an SVG image, where WeasyPrint swallows even fatal fetch errors
             raise fetcher.refused[0]
