@@ -174,6 +174,13 @@ def test_the_pdf_is_the_same_from_one_process(built: tuple[Path, Path, dict[str,
     assert _files(tmp_path / "out" / "analyst") == first
 
 
+def test_the_files_are_the_same_with_a_process_for_the_pptx_too(built: tuple[Path, Path, dict[str, bytes]],
+                                                                tmp_path: Path) -> None:
+    facts, _, first = built
+    _build(facts, tmp_path / "out", "--jobs", "3")  # the PDF and the PPTX each in a process of its own
+    assert _files(tmp_path / "out" / "analyst") == first
+
+
 def test_an_edited_fact_rebuilds_to_exactly_the_cold_build(built: tuple[Path, Path, dict[str, bytes]],
                                                            tmp_path: Path) -> None:
     facts, out, first = built
