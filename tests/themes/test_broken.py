@@ -3,7 +3,9 @@ missing listed by name, exit code 1, no traceback and no output folder."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import docx
@@ -108,3 +110,47 @@ def test_an_email_address_that_would_add_headers_is_refused_at_its_line(theme: P
         "theme/theme.yaml:5: email.to.1: 'a@example.org, b@example.org' is not one email address (list each "
         "recipient on its own line)",
     ]
+
+
+_BDF = """STARTFONT 2.1
+FONT -briefkit-Bitmap Test-Medium-R-Normal--10-100-75-75-P-60-ISO10646-1
+SIZE 10 75 75
+FONTBOUNDINGBOX 6 10 0 -2
+STARTPROPERTIES 3
+FAMILY_NAME "Bitmap Test"
+FONT_ASCENT 8
+FONT_DESCENT 2
+ENDPROPERTIES
+CHARS 1
+STARTCHAR A
+ENCODING 65
+SWIDTH 600 0
+DWIDTH 6 0
+BBX 6 10 0 -2
+BITMAP
+""" + "00\n" * 10 + "ENDCHAR\nENDFONT\n"
+
+
+def test_a_font_installed_only_as_a_bitmap_font_is_a_theme_error(theme: Path, tmp_path: Path) -> None:
+    """fontconfig lists bitmap (and Type 1) fonts, but no writer can use one: the deck's text fitting could not
+    measure it and the build stopped with an internal error. It is now a located theme error, before any work."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "bitmap-test.bdf").write_text(_BDF, encoding="ascii")
+    config = tmp_path / "fonts.conf"  # the system's fonts and this one, without a rule that would hide bitmaps
+    config.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>/usr/share/fonts</dir><dir>{fonts}</dir>'
+                      f"<cachedir>{tmp_path / 'font-cache'}</cachedir></fontconfig>\n", encoding="utf-8")
+    env = {"FONTCONFIG_FILE": str(config)}
+    listed = subprocess.run(["fc-list", "--format", "%{fontformat} %{family}\n"], capture_output=True, text=True,
+                            env={**os.environ, **env}, check=True).stdout
+    assert "BDF Bitmap Test" in listed.splitlines()  # fontconfig does list it
+    yaml = theme / "theme.yaml"
+    yaml.write_text("fonts:\n  body: {family: Bitmap Test, office: Calibri}\n", encoding="utf-8")
+    r = run_cli("build", "--theme", "theme", "--audience", "executive", "--out", "out", cwd=tmp_path, env=env)
+    assert r.code == 1
+    assert "Traceback" not in r.err and "internal error" not in r.err
+    assert r.err.splitlines()[-1] == (
+        f"theme/theme.yaml:{line_with(yaml, 'Bitmap Test')}: fonts.body.family: font 'Bitmap Test' is installed "
+        "only as a bitmap or Type 1 font, which the PDF, the charts and the deck cannot use; install its TrueType "
+        "or OpenType version or choose another")
+    assert not (tmp_path / "out" / "executive").exists()

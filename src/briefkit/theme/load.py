@@ -284,32 +284,53 @@ def _problems_of(job: Any, name: str) -> list[Problem]:
 
 
 def _font_problems(theme: Theme, user_dir: Path | None, builtin_dir: Path) -> list[Problem]:
-    """A font the PDF and the charts cannot find would silently become Carlito: say so instead."""
-    installed = installed_families()
+    """A font the PDF and the charts cannot find would silently become Carlito, and one the deck cannot measure
+    would stop the build: say so instead."""
+    usable, listed = installed_families()
     problems = []
     for role in ("body", "heading"):
         family = getattr(theme.fonts, role).family
-        if family.lower() in installed:
+        if family.lower() in usable:
             continue
         folders = [d for d in (user_dir, builtin_dir) if d is not None and (d / "theme.yaml").is_file()]
         sources = [_Source(d / "theme.yaml") for d in folders]
         source = next((s for s in sources if getattr(s.spec.fonts, role) is not None), sources[0])
-        problems.append(source.problem(f"font {family!r} is not installed on this machine, so the PDF and the "
-                                       "charts cannot use it; install it (fc-list lists those installed) or "
-                                       "choose another", "fonts", role, "family"))
+        if family.lower() in listed:
+            message = (f"font {family!r} is installed only as a bitmap or Type 1 font, which the PDF, the charts "
+                       "and the deck cannot use; install its TrueType or OpenType version or choose another")
+        else:
+            message = (f"font {family!r} is not installed on this machine, so the PDF and the charts cannot use "
+                       "it; install it (fc-list lists those installed) or choose another")
+        problems.append(source.problem(message, "fonts", role, "family"))
     return problems
 
 
-def installed_families() -> set[str]:
-    """Font families installed on this machine, lower-cased, as fontconfig (which the PDF's Pango uses) lists
-    them: a few milliseconds, where asking matplotlib would first import it (a quarter of a second before any
-    work can start). matplotlib scans the same folders, so the charts find the same fonts."""
+# Font files every part of a build can use: TrueType, and OpenType with CFF outlines. Pango (the PDF) no longer
+# renders Type 1 or bitmap fonts, matplotlib (the charts) never did, and the deck's text fitting reads TrueType
+# and OpenType tables (`writers/sfnt.py`).
+USABLE_FONT_FORMATS = ("TrueType", "CFF")
+
+
+def installed_families() -> tuple[set[str], set[str]]:
+    """Font families installed on this machine, lower-cased: those in a format every writer can use, and every
+    one fontconfig (which the PDF's Pango uses) lists. A few milliseconds, where asking matplotlib would first
+    import it (a quarter of a second before any work can start); matplotlib scans the same folders."""
     import subprocess
 
     try:
-        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(["fc-list", "--format", "%{fontformat}\t%{family}\n"], capture_output=True,
+                             text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         from matplotlib import font_manager
 
-        return {f.name.lower() for f in font_manager.fontManager.ttflist}
-    return {name.strip().lower() for line in listed.splitlines() for name in line.split(",") if name.strip()}
+        known = {f.name.lower() for f in font_manager.fontManager.ttflist}
+        return known, known
+    usable: set[str] = set()
+    listed: set[str] = set()
+    for line in out.splitlines():
+        fmt, _, names = line.partition("\t")
+        families = {name.strip().lower() for name in names.split(",") if name.strip()}
+        listed |= families
+        if fmt in USABLE_FONT_FORMATS:
+            usable |= families
+    return usable, listed
