@@ -24,6 +24,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,16 +99,25 @@ def build_lock(out_root: Path) -> Iterator[None]:
             message = (f"another briefkit build{holder} is writing to this folder; wait for it to finish or "
                        "choose another --out")
             raise BuildError(Problem(display_path(out_root), None, message)) from None
-        os.ftruncate(fd, 0)
+        os.ftruncate(fd, 0)  # empty already, unless a build was killed holding it
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)  # left empty: a process id found here is always the holder's
     finally:
         os.close(fd)
 
 
 def _lock_holder(fd: int) -> str:
-    text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    return f" (process {text})" if text.isdigit() else ""
+    """The holder's process id, for the message. It writes it just after taking the lock: a build that finds the
+    lock taken and the file still empty looks again, for up to a tenth of a second."""
+    for _ in range(20):
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if text.isdigit():
+            return f" (process {text})"
+        time.sleep(0.005)
+    return ""
 
 
 @contextlib.contextmanager

@@ -182,6 +182,31 @@ def test_killed_between_the_two_renames_the_next_build_puts_the_old_folder_back(
     assert leftovers(out) == []
 
 
+def test_the_lock_names_its_holder_even_in_the_instant_before_it_wrote_its_id(tmp_path: Path) -> None:
+    """The holder writes its process id just after taking the lock; a build that comes in between still names
+    it (it looks again), and a finished build leaves the file empty, so no stale id is ever named."""
+    import threading
+
+    from briefkit.bundle import build_lock
+    from briefkit.errors import BuildError
+
+    out = tmp_path / "out"
+    with build_lock(out):
+        pass
+    assert (out / ".briefkit.lock").read_bytes() == b""  # left empty by the build that held it
+    lock = os.open(out / ".briefkit.lock", os.O_RDWR)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # taken, its id not yet written
+        writer = threading.Timer(0.03, lambda: os.pwrite(lock, f"{os.getpid()}\n".encode(), 0))
+        writer.start()
+        with pytest.raises(BuildError) as caught, build_lock(out):
+            pass
+        writer.join()
+    finally:
+        os.close(lock)
+    assert f"another briefkit build (process {os.getpid()}) is writing" in str(caught.value)
+
+
 def test_a_second_build_of_the_same_folder_fails_at_once_with_the_lock_message(previous: Path,
                                                                                tmp_path: Path) -> None:
     out = _copy(previous, tmp_path / "out")
