@@ -236,7 +236,7 @@ def _helpers(options: BuildOptions, names: list[str]) -> dict[str, Background]:
     import their writer while this process reads and composes.
 
     `--jobs 1` uses none, `--jobs N` up to N - 1. By default, as many as there are cores to spare: on two idle
-    cores, the PDF's only (a third process for the PPTX made the build slower there: 2.47 s against 2.34 s,
+    cores, the PDF's only (a third process for the PPTX made the build slower there: 2.25 s against 2.01 s,
     measured, as three processes take turns on two cores)."""
     from briefkit.background import Background, spare_cores
 
