@@ -15,10 +15,12 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
+from briefkit.errors import BuildError, Problem
 from briefkit.parallel import _start_worker
 
 T = TypeVar("T")
@@ -40,7 +42,10 @@ class Background:
 
     def submit(self, job: Callable[..., T], *args: Any) -> Pending[T]:
         """Send `job(*args)` to the worker; its result is collected by `Pending.result`."""
-        self._conn.send((job, args))
+        try:
+            self._conn.send((job, args))
+        except (BrokenPipeError, ConnectionResetError):
+            raise self._stopped() from None
         self._sent += 1
         return Pending(self, self._sent - 1)
 
@@ -48,9 +53,20 @@ class Background:
         while len(self._results) <= index:
             try:
                 self._results.append(self._conn.recv())
-            except EOFError:
-                raise RuntimeError("a helper process of the build stopped before sending its result") from None
+            except (EOFError, ConnectionResetError):
+                raise self._stopped() from None
         return self._results[index]
+
+    def _stopped(self) -> BuildError:
+        """The worker is gone, killed from outside (the kernel's out-of-memory killer, a `kill`): one line."""
+        self._process.join(timeout=5)
+        code = self._process.exitcode
+        if code is not None and code < 0:
+            how = f"was stopped by signal {-code} ({signal.Signals(-code).name})"
+        else:
+            how = "stopped" if code is None else f"exited with code {code}"
+        return BuildError(Problem("briefkit", None, f"a process of this build {how} before finishing; nothing was "
+                                                    "published: run the build again"))
 
     def close(self) -> None:
         """Stop the worker without waiting for what it no longer needs to do (an unused warm-up import)."""

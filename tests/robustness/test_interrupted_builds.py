@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from briefkit.paths import builtin_seeds
 from conftest import EXAMPLE, run_cli
 from tests.robustness.conftest import (
     AUDIENCE,
@@ -239,4 +240,39 @@ def test_two_builds_at_once_into_the_same_folder(previous: Path, tmp_path: Path)
     winners = [f"reader{i}@example.org" for (code, _err), i in zip(results, (1, 2), strict=True) if code == 0]
     eml = next((out / AUDIENCE).glob("*.eml")).read_text(encoding="utf-8")
     assert any(w in eml for w in winners)
+    assert leftovers(out) == []
+
+
+def _helper_processes(pid: int) -> list[int]:
+    """The build's forked helpers: its children running briefkit (not the fc-list or fc-match it may run)."""
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as listing:
+        children = [int(child) for child in listing.read().split()]
+    found = []
+    for child in children:
+        try:
+            if b"briefkit.cli" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
+def test_a_helper_process_killed_from_outside_is_one_clear_line(previous: Path, tmp_path: Path) -> None:
+    """The kernel's out-of-memory killer or a `kill` may end the PDF's process: the build says so on one line,
+    publishes nothing, and leaves the previous outputs as they were."""
+    out = _copy(previous, tmp_path / "out")
+    # The real fact base's analyst brief, whose PDF takes long enough to be killed in its making; its own process
+    # however busy the machine is (--jobs 2). The later --facts wins.
+    build = start_build(out, "--facts", str(builtin_seeds()), "--audience", "analyst", "--jobs", "2")
+    deadline = time.monotonic() + 30
+    while not (helpers := _helper_processes(build.pid)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert helpers, "the build started no helper process"
+    os.kill(helpers[0], signal.SIGKILL)
+    _out, err = _finish(build, 120)
+    assert build.returncode == 1, err
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert err.splitlines()[-1] == ("briefkit: a process of this build was stopped by signal 9 (SIGKILL) before "
+                                    "finishing; nothing was published: run the build again")
+    assert snapshot(out) == snapshot(previous) and not (out / "analyst").exists()
     assert leftovers(out) == []
