@@ -30,6 +30,7 @@ from briefkit.bundle import (
 from briefkit.cache import Store, code_version, file_digest, folder_digest
 from briefkit.errors import BuildError, Problem, UsageError, display_path
 from briefkit.paths import audience_files, builtin_templates
+from briefkit.writers.counted import MEASURES
 
 if TYPE_CHECKING:  # the rest is imported where used: a build that finds its outputs current needs none of it
     from briefkit.audience import Audience
@@ -309,7 +310,7 @@ def build_audience(options: BuildOptions, name: str, progress: Callable[[str], N
     keys = {fmt: composed.output_key(fmt) for fmt in options.formats}
     reuse, measured = _reusable(target, previous if intact else None, keys)
     outputs, made = composed.write(options.formats, t, reuse, helpers)
-    measured = {k: v for k in _MEASURES.values() for v in [{**measured, **made}.get(k)] if v is not None}
+    measured = {k: v for k in MEASURES.values() for v in [{**measured, **made}.get(k)] if v is not None}
     _check_sizes(outputs, options)
     if options.check_limits:
         # As of a date that leaves facts out, a brief is shorter by nature: only the maximum lengths hold.
@@ -341,7 +342,6 @@ def _files_intact(target: Path, manifest: dict[str, object]) -> bool:
     return True
 
 
-_MEASURES = {"pdf": "brief_pages", "pptx": "deck_slides"}  # what is measured in each format, in report order
 
 
 def _reusable(target: Path, previous: dict[str, Any] | None, keys: dict[str, str]) -> tuple[dict[str, bytes],
@@ -357,14 +357,14 @@ def _reusable(target: Path, previous: dict[str, Any] | None, keys: dict[str, str
         fmt = entry.get("format")
         if fmt not in keys or entry.get("key") != keys[fmt]:
             continue
-        if fmt in _MEASURES and not isinstance(before.get(_MEASURES[fmt]), int):
+        if fmt in MEASURES and not isinstance(before.get(MEASURES[fmt]), int):
             continue
         try:
             reuse[fmt] = (target / str(entry["path"])).read_bytes()
         except OSError:
             continue
-        if fmt in _MEASURES:
-            measured[_MEASURES[fmt]] = before[_MEASURES[fmt]]
+        if fmt in MEASURES:
+            measured[MEASURES[fmt]] = before[MEASURES[fmt]]
     return reuse, measured
 
 

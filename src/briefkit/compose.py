@@ -80,7 +80,7 @@ class Composed:
         measured: dict[str, int] = {}
         args = {"pdf": (self.document, self.theme_for("pdf"), self.pdf_base),
                 "pptx": (self.deck, self.theme_for("pptx"))}
-        pending = {fmt: helpers[fmt].submit(_WRITE_COUNTED[fmt], *args[fmt])
+        pending = {fmt: helpers[fmt].submit(counted.WRITERS[fmt], *args[fmt])
                    for fmt in ("pdf", "pptx") if fmt in formats and fmt not in reuse and fmt in helpers}
         if "pdf" in pending:
             # The other process lays the pages out around the charts' sizes while the SVGs are drawn here; it finds
@@ -95,11 +95,11 @@ class Composed:
                 theme = self.theme_for("docx")
                 data[fmt] = t.run("write docx", lambda theme=theme: write_docx(self.document, theme))  # type: ignore[assignment]
             else:
-                data[fmt], measured[_COUNTED[fmt]], t.stages[f"write {fmt}"] = _WRITE_COUNTED[fmt](*args[fmt])
+                data[fmt], measured[counted.MEASURES[fmt]], t.stages[f"write {fmt}"] = counted.WRITERS[fmt](*args[fmt])
         for fmt, future in pending.items():
             waited = time.perf_counter()
             # "write FMT" ran in the other process, beside the writers above; "wait FMT" is what it added here.
-            data[fmt], measured[_COUNTED[fmt]], t.stages[f"write {fmt}"] = future.result()
+            data[fmt], measured[counted.MEASURES[fmt]], t.stages[f"write {fmt}"] = future.result()
             t.stages[f"wait {fmt}"] = time.perf_counter() - waited
         kinds = {"docx": ("brief", "docx"), "pdf": ("brief", "pdf"), "pptx": ("deck", "pptx")}
         outputs = [OutputFile(self.file_name(*kinds[f]), f, data[f]) for f in FORMAT_ORDER if f in data]
@@ -198,11 +198,6 @@ def _draw_charts(figures: list[Figure], formats: tuple[str, ...]) -> None:
 
     drawings = [f.image for f in figures if isinstance(f.image, Drawing)]
     draw_in_turn(drawings, tuple(fmt for fmt, use in (("svg", "pdf"), ("png", "docx")) if use in formats))
-
-
-# The formats written with what the audience limits count in them, and the name of that count.
-_WRITE_COUNTED = {"pdf": counted.write_pdf, "pptx": counted.write_pptx}
-_COUNTED = {"pdf": "brief_pages", "pptx": "deck_slides"}
 
 
 def _tables(selection: Selection, fb: FactBase) -> dict[str, Table]:

@@ -40,3 +40,8 @@ def count_slides(pptx: bytes) -> int:
     from pptx import Presentation
 
     return len(Presentation(io.BytesIO(pptx)).slides)
+
+
+# The formats written here, and the count of each that the audience limits check (in report order).
+WRITERS = {"pdf": write_pdf, "pptx": write_pptx}
+MEASURES = {"pdf": "brief_pages", "pptx": "deck_slides"}

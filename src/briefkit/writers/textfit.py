@@ -46,7 +46,7 @@ class FontMetrics:
 
     def width(self, text: str, size: float) -> float:
         """The width of `text` set at `size` points, in points."""
-        return self.units(text) * size / self._units
+        return self.points(self.units(text), size)
 
     def units(self, text: str) -> int:
         """The width of `text` in font units: whole numbers, so widths of parts add up exactly."""
