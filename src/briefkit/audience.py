@@ -57,6 +57,7 @@ class Audience(_Strict):
     facts_off_topic: int = Field(default=0, ge=0)  # with a meeting: cap for sections off its topics; 0 = as above
     bottom_line: int | None = Field(default=None, ge=1)  # paragraphs of the bottom line; None = all
     judgments: int = Field(default=5, ge=1)
+    judgment_reasons: bool = True  # the brief gives each judgment's reason for its confidence and its assumptions
     talking_points: int = Field(default=6, ge=0)
     indicators: int = Field(default=6, ge=0)
     charts: int | None = None  # None = all charts of the chosen sections

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the rest is imported where used: a build that finds its out
     from briefkit.background import Background
     from briefkit.factbase import FactBase, PartialDate
     from briefkit.meeting import Meeting
+    from briefkit.news import Since
     from briefkit.theme.model import Theme
 
 FORMATS = ("docx", "pdf", "pptx")
@@ -57,6 +58,7 @@ class BuildOptions:
     max_email_mb: float = 10.0
     check_limits: bool = True
     jobs: int = 0  # 0 = one process per core for several audiences, a second for one audience's PDF if a core is free
+    since: Since | None = None  # `--since DATE|BUNDLE`: what is new since then (news.py)
 
 
 @dataclass
@@ -174,6 +176,7 @@ def inputs_digest(options: BuildOptions, fb: FactBase, audience_path: Path, name
     h = hashlib.sha256()
     h.update(f"briefkit {__version__}\n{name}\n{options.formats}\n{options.email_to}\n{options.email_from}\n".encode())
     h.update(f"{options.max_file_mb} {options.max_email_mb} {options.check_limits} {_stamp_env()}\n".encode())
+    h.update(f"{options.since.key() if options.since else None}\n".encode())
     h.update(fb.digest.encode())
     for path in _input_files(options, audience_path):
         h.update(str(path.name).encode())
@@ -196,6 +199,7 @@ def _input_files_digest(options: BuildOptions, audience_path: Path, name: str) -
     h = hashlib.sha256()
     h.update(f"briefkit {__version__}\n{name}\n{options.formats}\n{options.email_to}\n{options.email_from}\n".encode())
     h.update(f"{options.max_file_mb} {options.max_email_mb} {options.check_limits} {_stamp_env()}\n".encode())
+    h.update(f"{options.since.key() if options.since else None}\n".encode())
     h.update(f"{options.as_of.iso() if options.as_of else None}\n".encode())
     h.update(folder_digest(options.facts).encode())
     for path in _input_files(options, audience_path):
@@ -317,12 +321,20 @@ def build_audience(options: BuildOptions, name: str, progress: Callable[[str], N
         _check_limits(audience, measured, target, known[name], minimum=len(fb.facts) == len(full.facts))
     email = t.run("email", lambda: composed.email(outputs, options))
     outputs.append(email)  # type: ignore[arg-type]
+    outputs.append(said_file(composed))  # what this build said, for `briefkit diff` and `--since` (issue 19)
     _check_sizes(outputs, options)
     manifest = _manifest(outputs, audience, fb, digest, files_digest, keys, measured)
     outputs.append(manifest)
     say(f"{name}: ready to publish")
     return AudienceResult(name, target, tuple((f.name, len(f.data)) for f in outputs), t.stages, False, measured,
                           tuple(outputs))
+
+
+def said_file(composed: Any) -> OutputFile:
+    from briefkit import said
+
+    return OutputFile(said.SAID_NAME, "json", said.to_bytes(said.record(composed.fb, composed.audience.name,
+                                                                          composed.meta.date_iso)))
 
 
 def _files_intact(target: Path, manifest: dict[str, object]) -> bool:

@@ -160,19 +160,42 @@ def _check_address(option: str, value: str) -> None:
 
 
 @app.command()
-def check(facts: FactsOpt = None) -> None:
-    """Validate a fact base; print every problem as path:line: message."""
+def check(
+    facts: FactsOpt = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=(
+        "Date the age of a judgment's facts is measured from (default: today, or SOURCE_DATE_EPOCH)."))] = None,
+    max_age: Annotated[int, typer.Option("--max-age", min=0, help=(
+        "Warn when a judgment's newest fact is more than this many years older than the as-of date."))] = 5,
+) -> None:
+    """Validate a fact base; print every problem as path:line: message, then warnings about the key judgments."""
 
     def job() -> None:
         from briefkit.factbase import load_factbase
 
         fb = load_factbase(_facts_dir(facts))
+        warned = _judgment_warnings(fb, as_of, max_age)  # issue 19: judgments with confidence
         typer.echo(
             f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts, {len(fb.conflicts)} conflicts, "
-            f"{len(fb.datasets)} datasets"
+            f"{len(fb.datasets)} datasets" + (f"; {warned} warning{'s' if warned != 1 else ''}" if warned else "")
         )
 
     _run(job)
+
+
+def _judgment_warnings(fb, as_of: str | None, max_age: int) -> int:
+    """Warnings about the evidence behind each key judgment standing on the as-of date
+    (`confidence.judgment_warnings`): printed, not fatal. Returns how many."""
+    import datetime
+
+    from briefkit.confidence import judgment_warnings, warning_line
+    from briefkit.writers.reproducible import build_timestamp
+
+    day = _as_of(as_of)
+    when = day.last_day if day else datetime.datetime.fromtimestamp(build_timestamp(), datetime.UTC).date()
+    problems = judgment_warnings(fb.select(day), when, max_age)
+    for problem in problems:
+        typer.echo(warning_line(problem), err=True)
+    return len(problems)
 
 
 class FactsFormat(StrEnum):
@@ -234,6 +257,9 @@ def build_cmd(
     jobs: Annotated[int, typer.Option("--jobs", min=0, help=(
         "Processes: one per audience, or for a single audience this one and one each for its PDF and PPTX "
         "(0 = as the free cores allow; 1 = this process only)."))] = 0,
+    since: Annotated[str | None, typer.Option("--since", help=(
+        "Add what is new since a date (YYYY[-MM[-DD]]) or an earlier bundle (OUT/AUDIENCE or its manifest.json)."
+    ))] = None,
 ) -> None:
     """Build the brief (DOCX, PDF), the deck (PPTX), a draft email and a manifest for each audience."""
 
@@ -259,12 +285,47 @@ def build_cmd(
             max_email_mb=max_email_mb,
             check_limits=not no_limits,
             jobs=jobs,
+            since=_since(since),
         )
         start = time.perf_counter()
         results = build(options, progress=lambda msg: typer.echo(msg, err=True))
         from briefkit.summary import print_summary
 
         print_summary(results, time.perf_counter() - start, timings)
+
+    _run(job)
+
+
+def _since(text: str | None):
+    from briefkit.news import resolve_since
+
+    return resolve_since(text) if text is not None else None
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("diff")
+def diff_cmd(
+    old: Annotated[Path, typer.Argument(help="The earlier bundle: OUT/AUDIENCE, or its manifest.json.")],
+    new: Annotated[Path, typer.Argument(help="The later bundle: OUT/AUDIENCE, or its manifest.json.")],
+    format: Annotated[DiffFormat, typer.Option("--format", help="text or json")] = DiffFormat.text,
+) -> None:
+    """What changed between two builds: facts, key judgments and conflicts added, changed and removed."""
+
+    def job() -> None:
+        from briefkit import said
+        from briefkit.diff import compare
+
+        result = compare(said.read(old), said.read(new))
+        if format is DiffFormat.json:
+            import json
+
+            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(result.to_text())
 
     _run(job)
 

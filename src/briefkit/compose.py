@@ -18,6 +18,7 @@ from briefkit.document.model import Deck, Document, Figure, Meta, Table
 from briefkit.document.parse import parse_brief, parse_deck
 from briefkit.factbase.model import FactBase
 from briefkit.meeting import Meeting
+from briefkit.news import News
 from briefkit.paths import builtin_templates
 from briefkit.render import make_environment, render_markdown, template_path
 from briefkit.selection import Selection, select
@@ -48,6 +49,7 @@ class Composed:
     figures: dict[str, Figure]  # by chart id, as drawn for this audience
     stem: str  # file name stem: subject_audience_date
     theme_dir: Path | None  # the user's theme folder: the only other place the PDF may read files from
+    news: News | None = None  # `--since`: what is new since then
 
     def file_name(self, kind: str, ext: str) -> str:
         return f"{self.stem}_{kind}.{ext}"
@@ -113,7 +115,8 @@ class Composed:
         for_whom = f": brief for {self.meeting.title}" if self.meeting else f" ({self.meta.audience})"
         subject = self.meta.title + for_whom
         summary = [p.text for p in self.selection.bottom_line][:3]
-        data = write_email(self.meta, subject, summary, outputs, sender, to)
+        news = self.news.email_paragraph() if self.news is not None else None
+        data = write_email(self.meta, subject, summary, outputs, sender, to, news)
         return OutputFile(self.file_name("email", "eml"), "eml", data)
 
 
@@ -133,6 +136,8 @@ def compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Th
         "sources": list(fb.sources.values()),
         "subject": fb.info.subject,
     }
+    news = _news(fb, audience, options, meta)
+    context.update(_loop_helpers(news, audience))
     brief_md: str = t.run("render", lambda: render_markdown(env, "brief.md.j2", context, fb))  # type: ignore[assignment]
     deck_md: str = t.run("render", lambda: render_markdown(env, "deck.md.j2", context, fb))  # type: ignore[assignment]
     brief_origin, deck_origin = template_path(env, "brief.md.j2"), template_path(env, "deck.md.j2")  # for errors
@@ -140,7 +145,21 @@ def compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Th
     deck: Deck = t.run("model", lambda: parse_deck(deck_md, meta, figures, tables, deck_origin))  # type: ignore[assignment]
     stem = f"{fb.info.short_name}_{audience.name}_{meta.date_iso}"
     return Composed(fb, audience, meeting, theme, selection, meta, brief_md, deck_md, document, deck, figures, stem,
-                    options.theme)
+                    options.theme, news)
+
+
+def _news(fb: FactBase, audience: Audience, options: BuildOptions, meta: Meta) -> News | None:
+    from briefkit.news import news_for
+
+    return news_for(fb, getattr(options, "since", None), audience, meta.date_iso)
+
+
+def _loop_helpers(news: News | None, audience: Audience) -> dict[str, object]:
+    """Template helpers of issue 19: stated confidence after each judgment, and what is new since `--since`."""
+    from briefkit import confidence
+    from briefkit import news as news_module
+
+    return {**confidence.template_helpers(audience.judgment_reasons), **news_module.template_helpers(news)}
 
 
 def make_meta(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Theme) -> Meta:

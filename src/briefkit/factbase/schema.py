@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from briefkit.factbase.dates import PartialDate
+from briefkit.factbase.estimative import Confidence, Likelihood
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 Qualifier = Literal[
@@ -192,12 +193,30 @@ class Point(Strict):
     weight: Literal[1, 2, 3] = 2
 
 
+# ---- judgments with confidence (issue 19; briefkit/confidence.py prints and checks them) ----
+class StatedConfidence(Strict):
+    """How sure we are of a judgment (low, moderate, high) and why: sourcing, corroboration, gaps."""
+
+    level: Confidence
+    reason: str = Field(min_length=10)
+
+
+class Judgment(Point):
+    """A key judgment: a point that may state its confidence, its likelihood on the one scale of
+    `factbase/estimative.py`, and the assumptions it rests on besides its facts."""
+
+    confidence: StatedConfidence | None = None
+    likelihood: Likelihood | None = None
+    assumptions: list[Annotated[str, Field(min_length=10)]] = []
+# ---- end of judgments with confidence ----
+
+
 class Analysis(Strict):
     title: str = Field(min_length=1)
     subtitle: str | None = None
     keywords: list[str] = []
     bottom_line: list[Point] = Field(min_length=1)
-    judgments: list[Point] = Field(min_length=1)
+    judgments: list[Judgment] = Field(min_length=1)
     talking_points: list[Point] = []
     indicators: list[Point] = []
     section_leads: dict[Id, Point] = {}

@@ -32,7 +32,8 @@ def one_address(value: str) -> bool:
 
 
 def write_email(meta: Meta, subject: str, summary: list[str], files: list[OutputFile], sender: str,
-                to: tuple[str, ...]) -> bytes:
+                to: tuple[str, ...], news: str | None = None) -> bytes:
+    """The draft; `news` is the "New since ..." paragraph of `build --since`, placed after the bottom line."""
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = subject
     msg["From"] = sender
@@ -44,8 +45,8 @@ def write_email(meta: Meta, subject: str, summary: list[str], files: list[Output
     msg["Message-ID"] = f"<{digest[:32]}@{domain}>"
     msg["X-Unsent"] = "1"  # Outlook opens it as a draft ready to send
     sizes = [(f.name, len(f.data)) for f in files]
-    msg.set_content(_plain(meta, summary, sizes))
-    msg.add_alternative(_html(meta, summary, sizes), subtype="html")
+    msg.set_content(_plain(meta, summary, sizes, news))
+    msg.add_alternative(_html(meta, summary, sizes, news), subtype="html")
     for f in files:
         maintype, subtype = MIME_TYPES[f.format]
         msg.add_attachment(f.data, maintype=maintype, subtype=subtype, filename=f.name)
@@ -59,22 +60,24 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(1, round(n / 1000))} KB"
 
 
-def _plain(meta: Meta, summary: list[str], sizes: list[tuple[str, int]]) -> str:
+def _plain(meta: Meta, summary: list[str], sizes: list[tuple[str, int]], news: str | None = None) -> str:
     lines = [f"{meta.title}", f"{meta.audience} brief, {meta.date_human}. {meta.marking}.", "", "Bottom line:"]
     lines += [f"- {s}" for s in summary]
+    lines += ["", news] if news else []
     lines += ["", "Attached:"] + [f"- {name} ({_size(n)})" for name, n in sizes]
     lines += ["", f"Every figure in the attachments is footnoted to its source. {meta.author}."]
     return "\n".join(lines) + "\n"
 
 
-def _html(meta: Meta, summary: list[str], sizes: list[tuple[str, int]]) -> str:
+def _html(meta: Meta, summary: list[str], sizes: list[tuple[str, int]], news: str | None = None) -> str:
     e = html.escape
+    extra = f"<p>{e(news)}</p>" if news else ""
     items = "".join(f"<li>{e(s)}</li>" for s in summary)
     files = "".join(f"<li>{e(name)} ({_size(n)})</li>" for name, n in sizes)
     return (
         f'<!DOCTYPE html><html lang="{e(meta.language)}"><head><meta charset="utf-8"><title>{e(meta.title)}</title>'
         f"</head><body><p><strong>{e(meta.title)}</strong><br>{e(meta.audience)} brief, {e(meta.date_human)}. "
-        f"{e(meta.marking)}.</p><p>Bottom line:</p><ul>{items}</ul><p>Attached:</p><ul>{files}</ul>"
+        f"{e(meta.marking)}.</p><p>Bottom line:</p><ul>{items}</ul>{extra}<p>Attached:</p><ul>{files}</ul>"
         f"<p>Every figure in the attachments is footnoted to its source. {e(meta.author)}.</p></body></html>\n"
     )
 
