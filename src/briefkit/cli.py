@@ -330,6 +330,40 @@ def diff_cmd(
     _run(job)
 
 
+@app.command("preview")
+def preview_cmd(
+    facts: FactsOpt = None,
+    audience: Annotated[str, typer.Option("--audience", help="Audience shown first (switchable in the page).")]
+    = "analyst",
+    theme: Annotated[Path | None, typer.Option("--theme", help="Theme folder overriding the built-in theme.")] = None,
+    meeting: Annotated[Path | None, typer.Option("--meeting", help="Meeting YAML: shapes the brief.")] = None,
+    as_of: AsOfOpt = None,
+    sources: Annotated[Path | None, typer.Option("--sources", help="Folder of the source texts to watch too.")]
+    = None,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (default: a free one).")]
+    = 0,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
+    out: OutOpt = Path("build"),
+) -> None:
+    """Serve the brief and deck as HTML on 127.0.0.1, rebuilt and reloaded as the inputs change; Ctrl-C stops."""
+
+    def job() -> None:
+        from briefkit.preview.lock import preview_lock
+        from briefkit.preview.server import serve
+        from briefkit.preview.session import Inputs
+
+        folder = _facts_dir(facts)
+        if as_of is not None:
+            _as_of(as_of)  # a mistake in the option is the command line's, before anything starts
+        inputs = Inputs(folder, out, theme, meeting, sources)
+        with preview_lock(folder) as note:
+            serve(inputs, audience, as_of or "", port, open_browser, lambda line: typer.echo(line, err=True),
+                  started=note)
+        _STOPPED_BY.clear()  # Ctrl-C is how a preview ends: stopped cleanly, it exits 0
+
+    _run(job)
+
+
 @app.command("audiences")
 def audiences_cmd(
     theme: Annotated[Path | None, typer.Option("--theme", help="Theme folder with its own audiences/.")] = None,
