@@ -318,7 +318,10 @@ def build_audience(options: BuildOptions, name: str, progress: Callable[[str], N
     _check_sizes(outputs, options)
     if options.check_limits:
         # As of a date that leaves facts out, a brief is shorter by nature: only the maximum lengths hold.
-        _check_limits(audience, measured, target, known[name], minimum=len(fb.facts) == len(full.facts))
+        from briefkit.news import without_news
+
+        counted = without_news(measured) if composed.news is not None else measured  # `--since` adds a little
+        _check_limits(audience, counted, target, known[name], minimum=len(fb.facts) == len(full.facts))
     email = t.run("email", lambda: composed.email(outputs, options))
     outputs.append(email)  # type: ignore[arg-type]
     outputs.append(said_file(composed))  # what this build said, for `briefkit diff` and `--since` (issue 19)

@@ -285,7 +285,7 @@ def build_cmd(
             max_email_mb=max_email_mb,
             check_limits=not no_limits,
             jobs=jobs,
-            since=_since(since),
+            since=_since(since, as_of),
         )
         start = time.perf_counter()
         results = build(options, progress=lambda msg: typer.echo(msg, err=True))
@@ -296,10 +296,14 @@ def build_cmd(
     _run(job)
 
 
-def _since(text: str | None):
-    from briefkit.news import resolve_since
+def _since(text: str | None, as_of: str | None):
+    from briefkit.news import check_since, resolve_since
 
-    return resolve_since(text) if text is not None else None
+    if text is None:
+        return None
+    since = resolve_since(text)
+    check_since(since, _as_of(as_of))
+    return since
 
 
 class DiffFormat(StrEnum):

@@ -92,6 +92,12 @@ def resolve_since(text: str) -> Since:
     return Since(text, record=said.read(Path(text), "--since"))
 
 
+def check_since(since: Since, as_of: PartialDate | None) -> None:
+    if since.date is not None and as_of is not None and since.date.first_day > as_of.last_day:
+        raise BuildError(Problem("--since", None, f"{since.date.iso()} is after the brief's as-of date "
+                                                  f"{as_of.iso()}; give an earlier date"))
+
+
 @dataclass(frozen=True)
 class Item:
     label: str
@@ -138,9 +144,7 @@ def news_for(fb: FactBase, since: Since | None, audience: Audience, date_iso: st
         return None
     new = said.record(fb, audience.name, date_iso)
     if since.date is not None:
-        if fb.as_of is not None and since.date.first_day > fb.as_of.last_day:
-            raise BuildError(Problem("--since", None, f"{since.date.iso()} is after the brief's as-of date "
-                                                      f"{fb.as_of.iso()}; give an earlier date"))
+        check_since(since, fb.as_of)  # again: a meeting's date is the as-of date too
         old = said.record(fb.select(since.date), audience.name, since.date.iso())
         when = since.date.human()
     else:
@@ -172,7 +176,7 @@ def _news(fb: FactBase, diff: Diff, when: str, audience: Audience) -> News:
             items.append(Item(LABELS["new_judgment"], _first_words(change.new or {}, 14), judgment=True))
         elif change.status == "changed":
             marks[change.id] = _judgment_change(change.old or {}, change.new or {})
-            items.append(Item(LABELS["changed_judgment"], f"{_first_words(change.new or {})}: {marks[change.id]}",
+            items.append(Item(LABELS["changed_judgment"], f"\u201c{_first_words(change.new or {})}\u201d: {marks[change.id]}",
                               judgment=True))
         else:
             items.append(Item(LABELS["removed_judgment"], (change.old or {}).get("text", ""), judgment=True))
@@ -206,6 +210,12 @@ def _judgment_change(old: dict[str, Any], new: dict[str, Any]) -> str:
         if old.get(name) != new.get(name):
             out.append(LABELS[key])
     return "; ".join(out) or LABELS["text"]
+
+
+def without_news(measured: dict[str, int]) -> dict[str, int]:
+    """The counts the audience's length limits are held to when `--since` added its section and slide: those are
+    asked for on the command line, on top of the audience's length, and allowed one page and one slide."""
+    return {k: max(1, v - 1) if k in ("brief_pages", "deck_slides") else v for k, v in measured.items()}
 
 
 def template_helpers(news: News | None) -> dict[str, Any]:

@@ -58,6 +58,7 @@ class View:
     title: str = "briefkit preview"
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the last render's own time
+    made_from: tuple[object, ...] = ()  # what the last good HTML was made from: the same again needs no render
 
 
 class Session:
@@ -138,13 +139,24 @@ class Session:
         """Compose the view's brief and deck; on a user's mistake keep the last good HTML and note the problem."""
         start = time.perf_counter()
         try:
+            made_from = self._inputs_of()
+            if made_from == view.made_from and view.brief is not None:  # e.g. a comment edited: nothing to do
+                view.problems = []
+                return
             brief, deck, css, title = self._compose(view.audience, view.as_of)
         except BriefkitError as exc:
             view.problems = [str(p) for p in exc.problems]
         else:
             view.brief, view.deck, view.css, view.title, view.problems = brief, deck, css, title, []
+            view.made_from = made_from
         view.seconds = time.perf_counter() - start
         self.version += 1
+
+    def _inputs_of(self) -> tuple[object, ...]:
+        """The fact base's content digest and the theme and meeting as loaded: a reloaded fact base whose content
+        is the same (a comment, a reordered key) leaves the views as they are."""
+        full = self._load_facts()
+        return (full.digest, id(self._load_theme()), id(self._load_meeting(full.info.topics)))
 
     def _compose(self, audience_name: str, as_of_text: str) -> tuple[str, str, str, str]:
         from briefkit.audience import load_audience
