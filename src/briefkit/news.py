@@ -176,8 +176,8 @@ def _news(fb: FactBase, diff: Diff, when: str, audience: Audience) -> News:
             items.append(Item(LABELS["new_judgment"], _first_words(change.new or {}, 14), judgment=True))
         elif change.status == "changed":
             marks[change.id] = _judgment_change(change.old or {}, change.new or {})
-            items.append(Item(LABELS["changed_judgment"], f"\u201c{_first_words(change.new or {})}\u201d: {marks[change.id]}",
-                              judgment=True))
+            quoted = f"\u201c{_first_words(change.new or {})}\u201d"
+            items.append(Item(LABELS["changed_judgment"], f"{quoted}: {marks[change.id]}", judgment=True))
         else:
             items.append(Item(LABELS["removed_judgment"], (change.old or {}).get("text", ""), judgment=True))
     shown = [c for c in diff.of("facts") if c.status != "removed" and c.id in fb.facts
