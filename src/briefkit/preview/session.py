@@ -8,6 +8,7 @@ the problem is shown beside it."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,31 @@ class Inputs:
         return [p for p in paths if p.exists()]
 
 
+class ParsedFiles:
+    """The fact base's YAML files as parsed, kept by content: on a reload only the files whose bytes changed are
+    parsed again (parsing is three quarters of loading). Every rule of `load_yaml` still holds: a file too large,
+    or linking out of the fact base, goes to `load_yaml` to be refused; errors are never kept."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[Path, tuple[bytes, Any]] = {}
+
+    def __call__(self, path: Path, *, inside: Path) -> Any:
+        from briefkit.factbase.yamlfile import MAX_BYTES, load_yaml
+
+        try:
+            if path.stat().st_size > MAX_BYTES or not path.resolve().is_relative_to(inside.resolve()):
+                return load_yaml(path, inside=inside)
+            key = hashlib.sha256(path.read_bytes()).digest()
+        except OSError:
+            return load_yaml(path, inside=inside)
+        kept = self.parsed.get(path)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        value = load_yaml(path, inside=inside)
+        self.parsed[path] = (key, value)
+        return value
+
+
 @dataclass
 class View:
     audience: str
@@ -70,6 +96,7 @@ class Session:
         self._facts: Any = _UNSET
         self._theme: Any = _UNSET
         self._meeting: Any = _UNSET
+        self._parsed = ParsedFiles()
 
     # ------------------------------------------------------------ inputs, each loaded once until it changes
 
@@ -86,7 +113,7 @@ class Session:
         if self._facts is _UNSET:
             from briefkit.factbase import load_factbase
 
-            self._facts = load_factbase(self.inputs.facts)
+            self._facts = load_factbase(self.inputs.facts, self._parsed)
         return self._facts
 
     def _load_theme(self) -> Any:
