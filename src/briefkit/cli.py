@@ -348,6 +348,8 @@ def preview_cmd(
     = 0,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
     out: OutOpt = Path("build"),
+    no_limits: Annotated[bool, typer.Option("--no-limits", help="The page's full build ignores the length limits.")]
+    = False,
 ) -> None:
     """Serve the brief and deck as HTML on 127.0.0.1, rebuilt and reloaded as the inputs change; Ctrl-C stops."""
 
@@ -359,7 +361,7 @@ def preview_cmd(
         folder = _facts_dir(facts)
         if as_of is not None:
             _as_of(as_of)  # a mistake in the option is the command line's, before anything starts
-        inputs = Inputs(folder, out, theme, meeting, sources)
+        inputs = Inputs(folder, out, theme, meeting, sources, check_limits=not no_limits)
         with preview_lock(folder) as note:
             serve(inputs, audience, as_of or "", port, open_browser, lambda line: typer.echo(line, err=True),
                   started=note)

@@ -104,3 +104,40 @@ def test_audience_and_as_of_switch_in_the_page(tmp_path: Path, preview_of, brows
     page.dispatch_event("#as-of", "change")
     page.locator("#problems").wait_for(state="visible")
     assert page.locator("#problems").inner_text() == "as of: '2024-13' is not a valid month"
+
+
+BUILD_MS = 180_000
+DONE = "!document.getElementById('status').innerText.startsWith('building')"
+
+
+def test_the_full_build_is_one_key_away(tmp_path: Path, preview_of, browser) -> None:
+    facts = tmp_path / "facts"
+    shutil.copytree(EXAMPLE, facts)
+    preview = preview_of(facts, "--no-limits").start()
+    page = browser.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(preview.url)
+    page.locator("#content h1.title").wait_for()
+    assert not (tmp_path / "out" / "analyst").exists()  # a reload builds no files
+    page.keyboard.press("b")
+    page.wait_for_function(DONE, timeout=BUILD_MS)
+    assert page.locator("#status").inner_text() == f"built analyst: {tmp_path / 'out' / 'analyst'}"
+    built = sorted(p.suffix for p in (tmp_path / "out" / "analyst").iterdir())
+    assert built == [".docx", ".eml", ".json", ".json", ".pdf", ".pptx"]
+    assert preview.wait_for_line("preview: built analyst", 10)
+
+
+def test_a_failed_full_build_says_why_in_the_page(tmp_path: Path, preview_of, browser) -> None:
+    facts = tmp_path / "facts"
+    shutil.copytree(EXAMPLE, facts)
+    preview = preview_of(facts).start()  # the example is shorter than the analyst profile's 6 pages
+    page = browser.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(preview.url)
+    page.locator("#content h1.title").wait_for()
+    page.get_by_role("button", name="Build DOCX, PDF, PPTX (b)").click()
+    page.wait_for_function(DONE, timeout=BUILD_MS)
+    status = page.locator("#status").inner_text()
+    assert status.endswith("limits.brief_pages: the analyst brief comes to 3 pages; the limit is 6 to 16; "
+                           "out/analyst keeps its previous files (--no-limits builds it anyway)"), status
+    assert preview.wait_for_line("limits.brief_pages", 10) == status

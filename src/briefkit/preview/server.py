@@ -153,6 +153,8 @@ class Preview:
                                   ("--meeting", self.inputs.meeting)):
                 if value:
                     cmd += [option, str(value)]
+            if not self.inputs.check_limits:
+                cmd.append("--no-limits")
             self.say(f"preview: building {audience} (docx, pdf, pptx) into {self.inputs.out}")
             self.building = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                              start_new_session=True)

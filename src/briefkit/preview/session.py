@@ -26,6 +26,7 @@ class Inputs:
     theme: Path | None = None
     meeting: Path | None = None
     sources: Path | None = None  # the source texts' folder
+    check_limits: bool = True  # for the full build
 
     def kind_of(self, path: Path) -> str | None:
         """Which input a changed file belongs to: facts, theme, meeting, or None (not ours)."""
