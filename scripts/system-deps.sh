@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages briefkit needs: Pango for WeasyPrint (PDF), the open fonts the outputs use, poppler for tests.
+# Debian packages briefkit needs: Pango for WeasyPrint (PDF), the open fonts the outputs use, poppler for tests,
+# and Chromium, the browser the preview's tests drive with Playwright (never Playwright's own browser download).
 # Installs them when run as root; otherwise says in one line how to.
 set -euo pipefail
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation poppler-utils"
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation poppler-utils chromium"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -66,10 +66,11 @@ def test_every_audience_is_within_its_limits_by_measurement(built: Path, name: s
 
 def test_the_issue_s_limits_hold_for_the_built_in_profiles() -> None:
     """The profiles may not drift from what the brief promises readers: an executive reads at most 2 pages and
-    6 slides, an analyst 6 to 14 pages and 8 to 15 slides."""
+    6 slides, an analyst 6 to 15 pages and 8 to 15 slides (14 pages before key judgments stated their
+    confidence: decision 65)."""
     executive, analyst = load_audience(PROFILES / "executive.yaml"), load_audience(PROFILES / "analyst.yaml")
     assert executive.limits.brief_pages[1] <= 2 and executive.limits.deck_slides[1] <= 6
-    assert analyst.limits.brief_pages == (6, 14) and analyst.limits.deck_slides == (8, 15)
+    assert analyst.limits.brief_pages == (6, 15) and analyst.limits.deck_slides == (8, 15)
 
 
 def test_executive_gets_bottom_line_three_judgments_talking_points_and_one_chart(built: Path) -> None:

@@ -70,6 +70,7 @@ def test_files_are_named_for_what_they_are(bundle: Path) -> None:
         "china-tajikistan_analyst_2026-01-01_deck.pptx",
         "china-tajikistan_analyst_2026-01-01_email.eml",
         "manifest.json",
+        "said.json",  # what the brief said, for `briefkit diff` and `build --since` (decision 66)
     ]
 
 
@@ -107,7 +108,7 @@ def test_docx_has_sections_footnotes_charts_and_tables(bundle: Path) -> None:
 def test_pdf_has_the_same_headings_and_numbers(bundle: Path) -> None:
     pdf = _one(bundle, ".pdf")
     reader = PdfReader(str(pdf))
-    assert 6 <= len(reader.pages) <= 14
+    assert 6 <= len(reader.pages) <= 15
     text = pdf_text(pdf)
     for title in ("Key judgments", "Where sources differ", "Facilities and the border"):
         assert title in text

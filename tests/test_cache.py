@@ -257,4 +257,4 @@ def test_a_stylesheet_edit_rewrites_only_the_pdf(built: tuple[Path, Path, dict[s
             assert data != before[name]
     manifest = json.loads((work / "analyst" / "manifest.json").read_text(encoding="utf-8"))
     keys = {f["format"]: f.get("key") for f in manifest["files"]}
-    assert set(keys) == {"docx", "pdf", "pptx", "eml"} and keys["eml"] is None
+    assert set(keys) == {"docx", "pdf", "pptx", "eml", "json"} and keys["eml"] is None and keys["json"] is None

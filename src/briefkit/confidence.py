@@ -51,14 +51,18 @@ def _sentence(text: str) -> str:
 
 
 def brief_markdown(point: Point, reasons: bool = True) -> Markup:
-    """Markdown to follow a judgment's text in a list item of the brief: one line per statement. Without
-    `reasons` (a short brief), the likelihood and the confidence level only, as on a slide."""
+    """Markdown to follow a judgment's text in a list item of the brief: a line with the likelihood and the
+    confidence with its reason, each its own labelled sentence, and a line of assumptions. Without `reasons` (a
+    short brief), the likelihood and the confidence level only, as on a slide, run on after the judgment's text
+    (a line of its own would cost a two-page brief its second page)."""
     from briefkit.render import md_escape
 
     if not reasons:
-        short = deck_markdown(point)
-        return Markup(short.replace("\\\n  ", "\\\n   ", 1))
-    lines = [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in stated(point)]
+        return Markup("".join(f" *{md_escape(label)}:* {md_escape(text)}" for label, text in short_form(point)))
+    said = stated(point)
+    first = [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in said if label != LABELS["assumptions"]]
+    lines = [" ".join(first)] if first else []
+    lines += [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in said if label == LABELS["assumptions"]]
     return Markup("".join(f"\\\n   {line}" for line in lines))
 
 
@@ -67,14 +71,20 @@ def deck_markdown(point: Point) -> Markup:
     to the speaker notes (`notes_text`)."""
     from briefkit.render import md_escape
 
-    parts = []
+    parts = [f"{label}: {text}" for label, text in short_form(point)]
+    return Markup(f"\\\n  {md_escape(' '.join(parts))}") if parts else Markup("")
+
+
+def short_form(point: Point) -> list[tuple[str, str]]:
+    """(label, sentence) of the likelihood and the confidence level, without reasons or assumptions."""
+    out = []
     likelihood = getattr(point, "likelihood", None)
     if likelihood:
-        parts.append(f"{LABELS['likelihood']}: {likelihood} ({likelihood_range(likelihood)}).")
+        out.append((LABELS["likelihood"], f"{likelihood} ({likelihood_range(likelihood)})."))
     confidence = getattr(point, "confidence", None)
     if confidence is not None:
-        parts.append(f"{LABELS['confidence']}: {confidence.level}.")
-    return Markup(f"\\\n  {md_escape(' '.join(parts))}") if parts else Markup("")
+        out.append((LABELS["confidence"], f"{confidence.level}."))
+    return out
 
 
 def notes_text(points: Iterable[Point]) -> str:

@@ -19,8 +19,14 @@ def test_real_seeds_are_clean() -> None:
     assert "ok:" in r.out
 
 
+def errors(lines: list[str]) -> list[str]:
+    """The lines that are not warnings about key judgments (those are printed but do not fail the check)."""
+    return [line for line in lines if ": warning: " not in line]
+
+
 def test_example_is_clean(example: Path) -> None:
-    assert check(example) == (0, [])
+    code, lines = check(example)
+    assert (code, errors(lines)) == (0, [])
 
 
 def test_duplicate_fact_id(example: Path) -> None:
@@ -235,7 +241,8 @@ def test_aliases_are_refused(example: Path) -> None:
 def test_byte_order_mark_is_fine(example: Path) -> None:
     outlook = example / "facts" / "outlook.yaml"
     outlook.write_bytes(b"\xef\xbb\xbf" + outlook.read_bytes())
-    assert check(example) == (0, [])
+    code, lines = check(example)
+    assert (code, errors(lines)) == (0, [])
 
 
 def test_missing_folder_is_one_line(tmp_path: Path) -> None:

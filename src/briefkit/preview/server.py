@@ -17,6 +17,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -136,8 +137,10 @@ class Preview:
 
     def view(self, audience: str, as_of: str) -> View:
         key = (audience, as_of.strip())
-        if key in self.session.views:
-            return self.session.views[key]
+        self.session.asked[key] = time.monotonic()
+        view = self.session.views.get(key)
+        if view is not None:
+            return view
         future: Future[View] = Future()
         self.jobs.put(("view", key, future))
         return future.result(timeout=VIEW_WAIT_SECONDS)

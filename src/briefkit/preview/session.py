@@ -17,6 +17,7 @@ from typing import Any
 from briefkit.errors import BriefkitError, Problem, UsageError
 
 _UNSET: Any = object()
+MAX_VIEWS = 8  # audience/as-of pairs kept up to date; the one asked for least recently goes first
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Session:
         self.inputs = inputs
         self.default = (audience, as_of)
         self.views: dict[tuple[str, str], View] = {}
+        self.asked: dict[tuple[str, str], float] = {}  # when each view was last asked for (the server's threads write)
         self.version = 0
         self._facts: Any = _UNSET
         self._theme: Any = _UNSET
@@ -143,11 +145,15 @@ class Session:
         """The view for this pair, rendered now if it is new. Listed only once rendered: the server's threads
         answer from the list without waiting, and must never find a view half made."""
         key = (audience, as_of.strip())
+        self.asked[key] = time.monotonic()
         view = self.views.get(key)
         if view is None:
             view = View(*key)
             self.render(view)
             self.views[key] = view
+            while len(self.views) > MAX_VIEWS:
+                oldest = min((k for k in self.views if k != key), key=lambda k: self.asked.get(k, 0.0))
+                del self.views[oldest]
         return view
 
     def rerender(self) -> list[View]:
