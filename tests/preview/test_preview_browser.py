@@ -138,6 +138,6 @@ def test_a_failed_full_build_says_why_in_the_page(tmp_path: Path, preview_of, br
     page.get_by_role("button", name="Build DOCX, PDF, PPTX (b)").click()
     page.wait_for_function(DONE, timeout=BUILD_MS)
     status = page.locator("#status").inner_text()
-    assert status.endswith("limits.brief_pages: the analyst brief comes to 3 pages; the limit is 6 to 16; "
+    assert status.endswith("limits.brief_pages: the analyst brief comes to 3 pages; the limit is 6 to 15; "
                            "out/analyst keeps its previous files (--no-limits builds it anyway)"), status
     assert preview.wait_for_line("limits.brief_pages", 10) == status

@@ -158,7 +158,7 @@ def test_two_builds_are_byte_identical(plain_out: Path, plain_again_out: Path) -
         first, second = plain_out / audience, plain_again_out / audience
         names = sorted(p.name for p in first.iterdir())
         assert names == sorted(p.name for p in second.iterdir())
-        assert len(names) == 5  # brief.docx, brief.pdf, deck.pptx, email.eml, manifest.json
+        assert len(names) == 6  # brief.docx, brief.pdf, deck.pptx, email.eml, manifest.json, said.json
         for name in names:
             assert (first / name).read_bytes() == (second / name).read_bytes(), (audience, name)
 
