@@ -159,14 +159,18 @@ def _check_address(option: str, value: str) -> None:
         raise UsageError.at(option, f"{value!r} is not one email address (give --to once per recipient)")
 
 
+SourcesOpt = Annotated[Path | None, typer.Option("--sources", help="Folder of the source texts (default: the fact "
+                                                                   "base's sources/).")]
+
+
 @app.command()
-def check(facts: FactsOpt = None) -> None:
+def check(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
     """Validate a fact base; print every problem as path:line: message."""
 
     def job() -> None:
         from briefkit.factbase import load_factbase
 
-        fb = load_factbase(_facts_dir(facts))
+        fb = load_factbase(_facts_dir(facts), sources)
         typer.echo(
             f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts, {len(fb.conflicts)} conflicts, "
             f"{len(fb.datasets)} datasets"
@@ -282,6 +286,115 @@ def audiences_cmd(
         for name, path in available_audiences(theme).items():
             a = load_audience(path)
             typer.echo(f"{name:<12} {a.description}")
+
+    _run(job)
+
+
+@app.command("verify")
+def verify_cmd(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
+    """Check every fact against the paragraphs its locators cite: figures, years, quotes, words copied."""
+
+    def job() -> None:
+        from briefkit.errors import FactbaseError
+        from briefkit.factbase import load_factbase
+        from briefkit.sources.verify import Report, default_sources_dir, summary
+
+        folder = _facts_dir(facts)
+        report = Report()
+        try:
+            load_factbase(folder, sources or default_sources_dir(folder), report)
+        except FactbaseError:
+            typer.echo(summary(report), err=True)
+            raise
+        typer.echo(summary(report))
+
+    _run(job)
+
+
+source_app = typer.Typer(help="Source texts: add a file, show its numbered paragraphs, list its figures.",
+                         no_args_is_help=True)
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("add")
+def source_add(
+    file: Annotated[Path, typer.Argument(help="A .txt, .md, .html, .pdf or .docx file.")],
+    facts: FactsOpt = None,
+    sources: SourcesOpt = None,
+    ident: Annotated[str | None, typer.Option("--id", help="The new source's id (default: from its title).")] = None,
+) -> None:
+    """Store FILE's text under sources/ and append its entry to sources.yaml."""
+
+    def job() -> None:
+        from briefkit.errors import display_path
+        from briefkit.sources.add import add_source
+
+        added = add_source(file, _facts_dir(facts), sources, ident)
+        pages = f", {added.pages} pages" if added.pages else ""
+        typer.echo(f"{added.id}: {display_path(added.text_path)}: {added.paragraphs} paragraphs, "
+                   f"{added.headings} headings{pages}")
+        typer.echo(f"fill in its entry in sources.yaml: {', '.join(added.to_fill)}")
+
+    _run(job)
+
+
+def _source_text(facts: Path | None, sources: Path | None, ident: str):
+    from briefkit.errors import FactbaseError, Problem, display_path
+    from briefkit.factbase.yamlfile import LMap, load_yaml
+    from briefkit.sources.show import text_of
+
+    folder = _facts_dir(facts)
+    registry = folder / "sources.yaml"
+    data = load_yaml(registry, inside=folder)
+    for item in (data.get("sources") or []) if isinstance(data, LMap) else []:
+        if isinstance(item, LMap) and item.get("id") == ident:
+            if not isinstance(item.get("text"), str):
+                raise FactbaseError(Problem(display_path(registry), item.line, f"source {ident!r} names no text:"))
+            return item, text_of(sources or folder / "sources", item["text"])
+    raise FactbaseError(Problem(display_path(registry), None, f"no source {ident!r}"))
+
+
+@source_app.command("show")
+def source_show(
+    ident: Annotated[str, typer.Argument(help="The source's id in sources.yaml.")],
+    facts: FactsOpt = None,
+    sources: SourcesOpt = None,
+    para: Annotated[int | None, typer.Option("--para", help="Only paragraph N (numbered through the text).")] = None,
+    section: Annotated[str | None, typer.Option("--section", help="Only the paragraphs under this heading.")] = None,
+    find: Annotated[str | None, typer.Option("--find", help="Only the paragraphs containing this text.")] = None,
+) -> None:
+    """Print a source's paragraphs, each under the locators to cite it by."""
+
+    def job() -> None:
+        from briefkit.errors import UsageError
+        from briefkit.sources.show import show
+
+        if sum(x is not None for x in (para, section, find)) > 1:
+            raise UsageError.at("source show", "give one of --para, --section and --find")
+        _, text = _source_text(facts, sources, ident)
+        typer.echo(show(text, para, section, find))
+
+    _run(job)
+
+
+@source_app.command("figures")
+def source_figures(
+    ident: Annotated[str, typer.Argument(help="The source's id in sources.yaml.")],
+    facts: FactsOpt = None,
+    sources: SourcesOpt = None,
+) -> None:
+    """Print YAML stubs of facts, one per sentence with a figure or a date, to rewrite in your own words."""
+
+    def job() -> None:
+        from briefkit.factbase.dates import PartialDate
+        from briefkit.sources.show import stubs
+
+        item, text = _source_text(facts, sources, ident)
+        try:
+            published = PartialDate.parse(item.get("date")).iso()
+        except ValueError:
+            published = "FILL IN"
+        sys.stdout.write(stubs(text, ident, published))
 
     _run(job)
 

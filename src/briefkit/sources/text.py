@@ -52,6 +52,7 @@ class Block:
     in_section: int = 0  # para: number under its heading
     page: int | None = None
     turn: tuple[str, int, int] | None = None  # ("question", n, 1), ("answer", n, k) or ("introduction", 0, k)
+    sectioned: bool = False  # the text has two or more headings with paragraphs: cite by heading
 
     @property
     def heading(self) -> str:
@@ -66,7 +67,7 @@ class Block:
         if self.kind != "para":
             return []
         out = [f"para. {self.number}"]
-        if self.section is not None:
+        if self.section is not None and self.sectioned:
             out.append(f"{self.section.heading}, para. {self.in_section}")
         if self.turn is not None:
             kind, n, k = self.turn
@@ -142,7 +143,6 @@ def parse_text(text: str, name: str = "text", where: str = "text") -> SourceText
     explicit = any(_MD_HEADING.match(lines[0]) for _, lines in raw)
     blocks: list[Block] = []
     page: int | None = None
-    pending_caption: str | None = None
     for line, lines in raw:
         body = "\n".join(lines)
         if len(lines) == 1 and (m := _PAGE.match(lines[0].strip())):
@@ -154,13 +154,15 @@ def parse_text(text: str, name: str = "text", where: str = "text") -> SourceText
             continue
         rows = lines[1:] if _CAPTION.match(lines[0]) and len(lines) > 1 else lines
         if all(r.lstrip().startswith("|") for r in rows):
-            caption = lines[0] if rows is not lines else pending_caption
+            caption = lines[0] if rows is not lines else None
+            before = blocks[-1] if blocks else None
+            if caption is None and before is not None and before.kind in ("para", "heading") and \
+                    "\n" not in before.text and _CAPTION.match(before.text):
+                before.kind, caption = "caption", before.text  # 'Table 2.1: ...' on its own line above
             blocks.append(Block("table", body, line, label=_caption_label(caption), page=page))
-            pending_caption = None
             continue
         kind = "heading" if _is_heading(lines, explicit) else "para"
         blocks.append(Block(kind, body, line, page=page))
-        pending_caption = body if _CAPTION.match(body) else None
     return _number(SourceText(name, blocks))
 
 
@@ -235,6 +237,9 @@ def _number(st: SourceText) -> SourceText:
                 st.pages.setdefault(b.page, []).append(b)
             if dialogue:
                 state, question, answer_paras = _turn(st, b, state, question, answer_paras)
+    sectioned = len({id(p.section) for p in st.paragraphs if p.section is not None}) >= 2
+    for p in st.paragraphs:
+        p.sectioned = sectioned
     return st
 
 

@@ -74,7 +74,7 @@ def check_provenance(fb: FactBase, origins: Origins, sources_dir: Path | None, e
     if explicit and sources_dir is not None and not folder_ok:
         out.append(Problem(display_path(sources_dir), None, "source texts folder not found (give --sources DIR)"))
     for sid, source in fb.sources.items():
-        for name in ("title", "publisher", "kind", "reliability", "date"):
+        for name in ("title", "publisher", "kind", "reliability"):
             value = getattr(source, name)
             if isinstance(value, str) and value.startswith(FILL_MARK):
                 out.append(origins.problem("source", sid, (name,), f"source {sid}: {name} is still to be filled "
