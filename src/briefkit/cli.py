@@ -303,9 +303,11 @@ def verify_cmd(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
         report = Report()
         try:
             load_factbase(folder, sources or default_sources_dir(folder), report)
-        except FactbaseError:
+        except FactbaseError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
             typer.echo(summary(report), err=True)
-            raise
+            raise typer.Exit(1) from None
         typer.echo(summary(report))
 
     _run(job)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_UNITS = {w: i for i, w in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
-_TENS = {w: 10 * i for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if i > 1}
+_UNITS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"))}
+_TENS = {w: 10 * i for i, w in enumerate(
+    ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")) if i > 1}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6, "m": 1e6}
 _WORD_SCALES = ("thousand", "million", "billion", "trillion")
 # "one" as a pronoun ("one of the best", "no one") is not a figure.
@@ -24,7 +26,8 @@ _TOKEN = re.compile(
     r"(?P<decade>s\b)?"
     r"|(?P<word>[A-Za-z]+)"
 )
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
 
 
 @dataclass(frozen=True)
@@ -131,4 +134,4 @@ def _pronoun(tokens: list[re.Match[str]], i: int) -> bool:
 
 def has_date(text: str) -> bool:
     """Whether a sentence names a month (a date without digits: "In August, ...")."""
-    return any(w.lower() in _MONTHS[:12] for w in re.findall(r"[A-Za-z]+", text))
+    return any(w.lower() in _MONTHS for w in re.findall(r"[A-Za-z]+", text))

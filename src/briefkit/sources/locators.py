@@ -250,8 +250,13 @@ def _interview_hint(text: SourceText) -> str:
         " (the text has no dialogue turns)"
 
 
-def address_like(block: Block, part: Part) -> str:
-    """The address of `block` in the same style as the part that missed it."""
+def address_like(block: Block, part: Part, text: SourceText) -> str:
+    """The address of `block` in the same style as the part that missed it ('chapter 4, para. 2' where the
+    part named the heading 'Chapter 4: Spending' so)."""
+    scope = part.scope
+    if scope is not None and scope.kind == "section" and block.kind == "para" and block.section is not None and \
+            block.section in text.section(scope.label):
+        return f"{scope.label}, para. {block.in_section}"
     addresses = block.addresses()
     prefer = {"section": ", para. ", "answer": "answer ", "page": "p. "}.get(part.kind)
     for a in addresses:

@@ -19,8 +19,9 @@ _SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]?(?:\[\d{1,4}\])?\s+(?=[\"“�
 _NOTE_MARK = re.compile(r"\[\^?\d{1,4}\]")
 _ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Vol|vs|etc|e\.g|i\.e|U\.S|U\.N|Jan|Feb|Mar|Apr|Jun|Jul|"
                            r"Aug|Sep|Sept|Oct|Nov|Dec|para|paras|p|pp)\.$|\b[A-Z]\.$")
-_MONTH_NUMBER = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], start=1)}
+_MONTH_NUMBER = {m: i for i, m in enumerate((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december"), start=1)}
 _DATE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(January|February|March|April|May|June|July|"
                    r"August|September|October|November|December)?,?\s*\b((?:1[89]|20)\d\d)\b")
 

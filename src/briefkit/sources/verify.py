@@ -209,7 +209,7 @@ def _elsewhere(f: Figure, located: list[tuple[_Source, Part, list[Block]]]) -> s
     for src, part, _ in located:
         for b in src.text.blocks:
             if b.kind in ("para", "note", "table") and f.found_in(src.numbers.get(id(b), set())):
-                where = address_like(b, part)
+                where = address_like(b, part, src.text)
                 if where and where not in seen:
                     seen.append(where)
     return "; ".join(f"'{w}'" for w in seen[:3]) + (" and more" if len(seen) > 3 else "")
@@ -227,7 +227,7 @@ def _check_quote(fact: Fact, located: list[tuple[_Source, Part, list[Block]]], b
         for b in src.text.blocks:
             if b.kind in ("para", "note") and all(_has(normalise(b.text), p) for p in pieces):
                 bad(("quote", "text"), f"the quotation is not in the cited paragraphs; it is in "
-                                       f"'{address_like(b, part)}'")
+                                       f"'{address_like(b, part, src.text)}'")
                 return
     missing = next(p for p in pieces if not any(_has(s.flat, p) for s, _, _ in located))
     bad(("quote", "text"), f"the quotation is not in the source word for word: '{_clip(missing)}' is not there")
