@@ -9,6 +9,7 @@ bounded in size, pages, paragraphs and (for ZIP-based DOCX) unpacked size, and e
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import time
@@ -248,6 +249,8 @@ def _from_pdf(path: Path, shown: str) -> Imported:
     from pdfminer.layout import LAParams, LTTextContainer
     from pypdf import PdfReader
 
+    for name in ("pypdf", "pdfminer"):  # their warnings about a damaged file would be lines of their own
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     reader = PdfReader(path)
     if len(reader.pages) > MAX_PDF_PAGES:
         raise FactbaseError(Problem(shown, None, f"{len(reader.pages):,} pages is over the limit of {MAX_PDF_PAGES:,}"))
@@ -308,7 +311,8 @@ def _from_docx(path: Path, shown: str) -> Imported:
             continue
         style = (item.style.name if item.style is not None else "") or ""
         level = re.match(r"^Heading (\d)$", style)
-        out.append(f"{'#' * int(level.group(1))} {text}" if level else f"# {text}" if style == "Title" else text)
+        marks = "#" * (int(level.group(1)) + 1) if level else "#" if style == "Title" else ""
+        out.append(f"{marks} {text}" if marks else text)
     props = document.core_properties
     date = props.created.date().isoformat() if props.created else ""
     return Imported("\n\n".join(out), title=props.title or "",

@@ -77,8 +77,8 @@ def check_provenance(fb: FactBase, origins: Origins, sources_dir: Path | None, e
         for name in ("title", "publisher", "kind", "reliability"):
             value = getattr(source, name)
             if isinstance(value, str) and value.startswith(FILL_MARK):
-                out.append(origins.problem("source", sid, (name,), f"source {sid}: {name} is still to be filled "
-                                           f"in ('{FILL_MARK}'): source add could not read it from the file"))
+                out.append(origins.problem("source", sid, (name,), f"source {sid}: {name} is still '{FILL_MARK}': "
+                                           f"write it (source add leaves what the file does not say)"))
         if not source.text or not folder_ok:
             continue
         assert sources_dir is not None
