@@ -8,8 +8,9 @@ from pathlib import Path
 import docx
 import pytest
 import weasyprint
-from conftest import line_with, run_cli
 from pypdf import PdfReader
+
+from conftest import line_with, run_cli
 
 ARTICLE = """<!doctype html><html><head><title>Harbour ferries add night service | Exampleport Post</title>
 <meta name="author" content="Jo Sample"><meta property="og:site_name" content="Exampleport Post">

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, SEEDS, line_with, replace_in, run_cli
 
 # The built-in subject's texts may not be copied into the project: they are read where the developers keep them.
@@ -66,7 +67,7 @@ def test_changed_year_in_words_of_the_source(example: Path) -> None:
     money = example / "facts" / "money.yaml"
     replace_in(money, "Spending on bike lanes was $1.1 million in 2020.",
                "Spending on bike lanes was $1.1 million in 2020, nine years earlier.")
-    code, err, _ = verify(example)
+    _, err, _ = verify(example)
     line = line_with(money, "nine years earlier")
     assert f"facts/facts/money.yaml:{line}: fact money-2020-lanes: 'nine' (9) is not in chapter 4, para. 1; it is in 'Chapter 2: Who cycles, para. 1'" in err
 
@@ -83,7 +84,7 @@ def test_wrong_locator_names_the_right_one(example: Path) -> None:
 def test_locator_past_the_end(example: Path) -> None:
     money = example / "facts" / "money.yaml"
     replace_in(money, 'locator: "chapter 4, para. 2"', 'locator: "chapter 4, para. 5"')
-    code, err, _ = verify(example)
+    _, err, _ = verify(example)
     line = line_with(money, "chapter 4, para. 5")
     assert f"facts/facts/money.yaml:{line}: fact money-2023-lanes: 'chapter 4, para. 5' not found in council-2024: 'Chapter 4: Spending' has 2 paragraphs" in err
 
@@ -91,7 +92,7 @@ def test_locator_past_the_end(example: Path) -> None:
 def test_unknown_heading_lists_the_headings(example: Path) -> None:
     money = example / "facts" / "money.yaml"
     replace_in(money, 'locator: "chapter 4, para. 2"', 'locator: "Costs, para. 2"')
-    code, err, _ = verify(example)
+    _, err, _ = verify(example)
     line = line_with(money, "Costs, para. 2")
     assert f"facts/facts/money.yaml:{line}: fact money-2023-lanes: 'Costs, para. 2' not found in council-2024: no heading 'Costs' (headings: Exampleville Transport Review 2024; Chapter 1: Summary; Chapter 2: Who cycles; Chapter 3: Safety; Chapter 4: Spending)" in err
 
@@ -131,7 +132,7 @@ def test_quote_in_another_paragraph(example: Path) -> None:
     replace_in(outlook, 'locator: "para. 6"', 'locator: "para. 3"')
     with outlook.open("a", encoding="utf-8") as f:
         f.write("    quote: {speaker: Pat Sample, text: brought cycling into the mainstream}\n")
-    code, err, _ = verify(example)
+    _, err, _ = verify(example)
     line = line_with(outlook, "text: brought cycling")
     assert f"facts/facts/outlook.yaml:{line}: fact out-mayor-target: the quotation is not in the cited paragraphs; it is in 'para. 2'" in err
 
@@ -174,7 +175,7 @@ def test_missing_text_file(example: Path) -> None:
 
 def test_text_named_outside_the_folder(example: Path) -> None:
     replace_in(example / "sources.yaml", "text: gazette-2024.txt", "text: ../facts/gazette-2024.txt")
-    code, err, _ = verify(example)
+    _, err, _ = verify(example)
     line = line_with(example / "sources.yaml", "text: ../facts")
     assert f"facts/sources.yaml:{line}: source gazette-2024: text file '../facts/gazette-2024.txt' is outside facts/sources" in err
 
@@ -189,7 +190,7 @@ def test_check_finds_the_example_texts_itself(example: Path) -> None:
 
 def test_source_text_not_utf8(example: Path) -> None:
     (example / "sources" / "gazette-2024.txt").write_bytes(b"Bike lanes\n\nCaf\xe9 owners\n")
-    code, err, _ = verify(example)
+    _, err, _ = verify(example)
     assert "facts/sources/gazette-2024.txt:3: the source text is not UTF-8" in err
 
 
