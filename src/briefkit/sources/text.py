@@ -196,8 +196,10 @@ def _is_heading(lines: list[str], explicit: bool) -> bool:
         return len(lines) == 1 and bool(_MD_HEADING.match(lines[0]))
     if len(lines) != 1:
         return False
-    s = lines[0].strip()
+    s = re.sub(r"(?:\[\^?\d{1,4}\])+$", "", lines[0].strip())  # 'a sentence.[1]' ends as a sentence
     words = s.split()
+    if not words:
+        return False
     if len(words) > MAX_HEADING_WORDS or len(s) > MAX_HEADING_CHARS or s.startswith(_NOT_HEADING_START):
         return False
     if _QUESTION_MARK.match(s) or _ANSWER_MARK.match(s) or s.endswith(_SENTENCE_END):
