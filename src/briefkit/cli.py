@@ -340,22 +340,6 @@ def source_add(
     _run(job)
 
 
-def _source_text(facts: Path | None, sources: Path | None, ident: str):
-    from briefkit.errors import FactbaseError, Problem, display_path
-    from briefkit.factbase.yamlfile import LMap, load_yaml
-    from briefkit.sources.show import text_of
-
-    folder = _facts_dir(facts)
-    registry = folder / "sources.yaml"
-    data = load_yaml(registry, inside=folder)
-    for item in (data.get("sources") or []) if isinstance(data, LMap) else []:
-        if isinstance(item, LMap) and item.get("id") == ident:
-            if not isinstance(item.get("text"), str):
-                raise FactbaseError(Problem(display_path(registry), item.line, f"source {ident!r} names no text:"))
-            return item, text_of(sources or folder / "sources", item["text"])
-    raise FactbaseError(Problem(display_path(registry), None, f"no source {ident!r}"))
-
-
 @source_app.command("show")
 def source_show(
     ident: Annotated[str, typer.Argument(help="The source's id in sources.yaml.")],
@@ -373,7 +357,9 @@ def source_show(
 
         if sum(x is not None for x in (para, section, find)) > 1:
             raise UsageError.at("source show", "give one of --para, --section and --find")
-        _, text = _source_text(facts, sources, ident)
+        from briefkit.sources.show import source_entry
+
+        _, text = source_entry(_facts_dir(facts), sources, ident)
         typer.echo(show(text, para, section, find))
 
     _run(job)
@@ -389,9 +375,9 @@ def source_figures(
 
     def job() -> None:
         from briefkit.factbase.dates import PartialDate
-        from briefkit.sources.show import stubs
+        from briefkit.sources.show import source_entry, stubs
 
-        item, text = _source_text(facts, sources, ident)
+        item, text = source_entry(_facts_dir(facts), sources, ident)
         try:
             published = PartialDate.parse(item.get("date")).iso()
         except ValueError:

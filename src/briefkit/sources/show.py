@@ -10,6 +10,7 @@ from pathlib import Path
 from briefkit.errors import FactbaseError, Problem, display_path
 from briefkit.factbase.dates import PartialDate
 from briefkit.factbase.numbers import quantities
+from briefkit.factbase.yamlfile import LMap, load_yaml
 from briefkit.sources.figures import figures, has_date
 from briefkit.sources.text import Block, SourceText, normalise, read_text
 from briefkit.sources.verify import FILL_MARK, STUB_MARK
@@ -26,11 +27,22 @@ _DATE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(January|Febru
                    r"August|September|October|November|December)?,?\s*\b((?:1[89]|20)\d\d)\b")
 
 
-def text_of(facts_sources: Path, name: str) -> SourceText:
-    path = facts_sources / name
-    if not path.is_file():
-        raise FactbaseError(Problem(display_path(path), None, "source text not found"))
-    return read_text(path)
+def source_entry(facts: Path, sources: Path | None, ident: str) -> tuple[LMap, SourceText]:
+    """A source's entry in sources.yaml and its text, read from `sources` or the fact base's sources/."""
+    registry = facts / "sources.yaml"
+    data = load_yaml(registry, inside=facts)
+    folder = sources if sources is not None else facts / "sources"
+    for item in (data.get("sources") or []) if isinstance(data, LMap) else []:
+        if isinstance(item, LMap) and item.get("id") == ident:
+            name = item.get("text")
+            if not isinstance(name, str):
+                raise FactbaseError(Problem(display_path(registry), item.line, f"source {ident!r} names no text:"))
+            path = folder / name
+            if not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
+                raise FactbaseError(Problem(display_path(registry), item.key_lines.get("text", item.line),
+                                            f"source {ident}: text file {name!r} is not in {display_path(folder)}"))
+            return item, read_text(path)
+    raise FactbaseError(Problem(display_path(registry), None, f"no source {ident!r}"))
 
 
 def show(text: SourceText, para: int | None = None, section: str | None = None, find: str | None = None) -> str:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from briefkit.factbase.model import FactBase
     from briefkit.factbase.schema import Fact
 
+MAX_STATEMENT_WORDS = 2_000  # the copy check reads no further into a statement
 COPY_WORDS = 8  # this many words in a row shared with the source, outside a marked quote, is a copy
 STUB_MARK = "REWRITE:"
 FILL_MARK = "FILL IN"
@@ -244,6 +245,7 @@ def _check_copy(fact: Fact, sources: list[_Source], bad: Any) -> None:
     'the International Congress of Deputies of the Parliaments' is a name, not a copied sentence."""
     for segment in _QUOTED.split(fact.statement):
         words, ordinary = _counted_words(segment)
+        words, ordinary = words[:MAX_STATEMENT_WORDS], ordinary[:MAX_STATEMENT_WORDS]
         for src in sources:
             run = _longest_shared(words, ordinary, src)
             if run is None:
