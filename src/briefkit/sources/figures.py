@@ -15,6 +15,7 @@ _UNITS = {w: i for i, w in enumerate((
     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"))}
 _TENS = {w: 10 * i for i, w in enumerate(
     ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")) if i > 1}
+_FIRST_WORDS = {*_UNITS, *_TENS}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6, "m": 1e6}
 _WORD_SCALES = ("thousand", "million", "billion", "trillion")
 # "one" as a pronoun ("one of the best", "no one") is not a figure.
@@ -61,6 +62,9 @@ def figures(text: str) -> list[Figure]:
             else:
                 out.append(Figure(text[m.start() : tokens[j - 1].end()] if scale != 1 else digits, value * scale))
             i = j
+            continue
+        if m.group("word").lower() not in _FIRST_WORDS:
+            i += 1
             continue
         value, j = _words(tokens, i, text)
         if value is None:

@@ -259,14 +259,15 @@ def _check_copy(fact: Fact, sources: list[_Source], bad: Any) -> None:
 
 
 def _counted_words(text: str) -> tuple[list[str], list[bool]]:
+    flat = normalise(text)
     words: list[str] = []
     ordinary: list[bool] = []
     start = True
-    for m in _WORD.finditer(normalise(text)):
+    for m in _WORD.finditer(flat):
         w = m.group()
         words.append(w.lower())
-        ordinary.append(start or not (w[0].isupper() or any(c.isdigit() for c in w)))
-        start = text[m.end() : m.end() + 2].startswith((".", "!", "?", ":", ";"))
+        ordinary.append(start or not (w[0].isupper() or not w.replace("'", "").isalpha()))
+        start = flat[m.end() : m.end() + 1] in (".", "!", "?", ":", ";")
     return words, ordinary
 
 
