@@ -170,10 +170,14 @@ def check(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
     def job() -> None:
         from briefkit.factbase import load_factbase
 
-        fb = load_factbase(_facts_dir(facts), sources)
+        from briefkit.sources.verify import Report
+
+        report = Report()
+        fb = load_factbase(_facts_dir(facts), sources, report)
+        verified = f", {report.verified} verified against {report.texts} source texts" if report.texts else ""
         typer.echo(
-            f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts, {len(fb.conflicts)} conflicts, "
-            f"{len(fb.datasets)} datasets"
+            f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts{verified}, {len(fb.conflicts)} "
+            f"conflicts, {len(fb.datasets)} datasets"
         )
 
     _run(job)

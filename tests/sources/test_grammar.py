@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefkit.sources.figures import figures
 from briefkit.sources.locators import LocatorError, parse, resolve
@@ -173,3 +175,34 @@ def test_figures_in_words_and_digits(text: str, values: list[float]) -> None:
 def test_a_decade_is_any_year_in_it() -> None:
     (decade,) = figures("in the 1990s")
     assert decade.found_in({1997.0}) and not decade.found_in({2001.0})
+
+
+def test_paragraphs_are_bounded() -> None:
+    from briefkit.errors import FactbaseError
+
+    with pytest.raises(FactbaseError) as caught:
+        parse_text("p.\n\n" * 50_002, where="big.txt")
+    assert str(caught.value) == "big.txt:100002: more than 50,000 paragraphs"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("para.s notebl 0123456789-–;,\"“”:?Pp"))))
+def test_any_locator_parses_or_fails_with_a_column(locator: str) -> None:
+    try:
+        parts = parse(locator)
+    except LocatorError as exc:
+        assert 1 <= exc.column <= len(locator) + 1
+        return
+    source = parse_text(REPORT)
+    for part in parts:
+        resolve(part, source)  # names blocks or says why not, never raises
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_is_numbered_and_read_for_figures(text: str) -> None:
+    source = parse_text(text)
+    assert [p.number for p in source.paragraphs] == list(range(1, len(source.paragraphs) + 1))
+    for block in source.blocks:
+        block.addresses()
+        figures(block.text)

@@ -197,3 +197,22 @@ def test_show_para_and_find(example: Path) -> None:
     assert r.code == 1 and r.err == "council-2024.txt: --para 99: the text has 8 paragraphs\n"
     r = run_cli("source", "show", "nobody", "--facts", str(example), cwd=example.parent)
     assert r.code == 1 and r.err == "facts/sources.yaml: no source 'nobody'\n"
+
+
+def test_markdown_with_front_matter_and_plain_text(example: Path, tmp_path: Path) -> None:
+    md = tmp_path / "note.md"
+    md.write_text("---\ntitle: Harbour Note\nauthor: Jo Sample, Al Example\ndate: 2024-05\npublisher: Harbour Board\n"
+                  "---\n# Harbour note\n\nShort line\n\nFerries ran 19 times in the trial.\n", encoding="utf-8")
+    code, out, err = add(example, md)
+    assert code == 0, err
+    assert out.splitlines() == ["harbour-note-2024: facts/sources/harbour-note-2024.txt: 2 paragraphs, 1 headings",
+                                "fill in its entry in sources.yaml: kind, reliability"]
+    entry = (example / "sources.yaml").read_text(encoding="utf-8").split('- id: "harbour-note-2024"')[1]
+    assert 'authors: ["Jo Sample", "Al Example"]' in entry and 'publisher: "Harbour Board"' in entry
+    assert 'date: "2024-05"' in entry
+    txt = tmp_path / "minutes.txt"
+    txt.write_text("Board Minutes\r\n\r\n\r\n\r\nThe board met on 3 May.\t It agreed 19 crossings.\r\n", encoding="utf-8")
+    code, out, err = add(example, txt)
+    assert code == 0, err
+    stored = (example / "sources" / "board-minutes.txt").read_text(encoding="utf-8")
+    assert stored == "Board Minutes\n\nThe board met on 3 May.  It agreed 19 crossings.\n"
