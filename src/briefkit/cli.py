@@ -169,7 +169,6 @@ def check(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
 
     def job() -> None:
         from briefkit.factbase import load_factbase
-
         from briefkit.sources.verify import Report
 
         report = Report()
