@@ -213,3 +213,14 @@ def test_stub_from_source_figures_is_refused_until_rewritten(example: Path) -> N
     line = line_with(stubs, "- id: council-2024-p8-s1") + 1
     assert (f"facts/facts/stubs.yaml:{line}: fact council-2024-p8-s1: still the stub from `source figures`: put the "
             "sentence in your own words and remove 'REWRITE:'") in r.err.splitlines()
+
+
+def test_a_fact_with_one_text_of_two_is_checked_in_part(example: Path) -> None:
+    money = example / "facts" / "money.yaml"
+    replace_in(money, '- {source: council-2024, locator: "chapter 4, para. 2"}',
+               '- {source: council-2024, locator: "chapter 4, para. 2"}\n      - {source: gazette-2024, locator: "para. 4"}')
+    assert verify(example)[0] == 0
+    (example / "sources" / "gazette-2024.txt").unlink()
+    _, err, _ = verify(example)
+    assert err[-1].startswith("3 facts verified, 0 with problems, 2 without a source text, 1 checked in part (a cited "
+                              "source has no text) (1 texts read)")

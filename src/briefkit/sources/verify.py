@@ -40,6 +40,7 @@ class Report:
     verified: int = 0
     failed: int = 0
     without_text: int = 0
+    in_part: int = 0  # a cited source has no text: figures and quotes could not be checked
     seconds: float = 0.0
     texts: int = 0
 
@@ -70,7 +71,6 @@ def check_provenance(fb: FactBase, origins: Origins, sources_dir: Path | None, e
     report = report if report is not None else Report()
     out = report.problems
     texts: dict[str, _Source] = {}
-    missing: set[str] = set()
     folder_ok = sources_dir is not None and sources_dir.is_dir()
     if explicit and sources_dir is not None and not folder_ok:
         out.append(Problem(display_path(sources_dir), None, "source texts folder not found (give --sources DIR)"))
@@ -85,7 +85,6 @@ def check_provenance(fb: FactBase, origins: Origins, sources_dir: Path | None, e
         assert sources_dir is not None
         path = sources_dir / source.text
         if not _inside(path, sources_dir) or not path.is_file():
-            missing.add(sid)
             if explicit:
                 why = "is outside" if not _inside(path, sources_dir) else "is not in"
                 out.append(origins.problem("source", sid, ("text",),
@@ -96,10 +95,9 @@ def check_provenance(fb: FactBase, origins: Origins, sources_dir: Path | None, e
             texts[sid] = _prepare(sid, read_text(path), source.published.year)
         except BriefkitError as exc:
             out.extend(exc.problems)
-            missing.add(sid)
     report.texts = len(texts)
     for fact in fb.facts.values():
-        _check_fact(fact, origins, texts, missing, report)
+        _check_fact(fact, origins, texts, report)
     report.seconds = time.perf_counter() - started
     return out
 
@@ -132,7 +130,7 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(normalise(text).lower())
 
 
-def _check_fact(fact: Fact, origins: Origins, texts: dict[str, _Source], missing: set[str], report: Report) -> None:
+def _check_fact(fact: Fact, origins: Origins, texts: dict[str, _Source], report: Report) -> None:
     before = len(report.problems)
 
     def bad(loc: tuple[Any, ...], message: str) -> None:
@@ -175,8 +173,10 @@ def _check_fact(fact: Fact, origins: Origins, texts: dict[str, _Source], missing
     _check_copy(fact, [s for s in texts.values() if s.id in fact.source_ids], bad)
     if len(report.problems) > before:
         report.failed += 1
-    else:
+    elif checked_all:
         report.verified += 1
+    else:
+        report.in_part += 1
 
 
 def _check_figures(fact: Fact, located: list[tuple[_Source, Part, list[Block]]], bad: Any) -> None:
@@ -295,5 +295,6 @@ def _clip(text: str, limit: int = 120) -> str:
 
 
 def summary(report: Report) -> str:
+    in_part = f", {report.in_part} checked in part (a cited source has no text)" if report.in_part else ""
     return (f"{report.verified} facts verified, {report.failed} with problems, {report.without_text} without a "
-            f"source text ({report.texts} texts read) in {report.seconds:.2f} s")
+            f"source text{in_part} ({report.texts} texts read) in {report.seconds:.2f} s")
