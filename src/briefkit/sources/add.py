@@ -58,6 +58,8 @@ class Added:
 
 def add_source(file: Path, facts: Path, sources: Path | None = None, ident: str | None = None) -> Added:
     shown = display_path(file)
+    if not facts.is_dir():
+        raise FactbaseError(Problem(display_path(facts), None, "fact base folder not found"))
     if not file.is_file():
         raise FactbaseError(Problem(shown, None, "file not found"))
     suffix = file.suffix.lower()
