@@ -50,7 +50,7 @@ def test_example_verifies(example: Path) -> None:
     assert code == 0, err
     assert out.startswith("6 facts verified, 0 with problems, 0 without a source text (2 texts read) in ")
     r = run_cli("check", "--facts", str(example), cwd=example.parent)
-    assert r.out == "facts: ok: 2 sources, 6 facts, 6 verified against 2 source texts, 1 conflicts, 1 datasets\n"
+    assert r.out == f"{example}: ok: 2 sources, 6 facts, 6 verified against 2 source texts, 1 conflicts, 1 datasets\n"
 
 
 def test_changed_figure(example: Path) -> None:
