@@ -266,7 +266,7 @@ def _from_pdf(path: Path, shown: str) -> Imported:
         for box in page:
             if isinstance(box, LTTextContainer):
                 para = _join_lines(box.get_text())
-                if para and not re.fullmatch(r"\d{1,4}", para):  # a bare page number
+                if para and not re.fullmatch(r"\d{1,4}[.)]?|[•·◦▪–-]", para):  # a page number, a list mark
                     out.append(para)
     title = str(info.get("/Title") or "")
     author = str(info.get("/Author") or "")

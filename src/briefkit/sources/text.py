@@ -9,7 +9,7 @@ The numbering rule (docs/factbase.md, decision 60): blocks are separated by blan
   headings, when it is one short line (at most 12 words) that does not start like dialogue, a list item or a
   quotation and does not end like a sentence (a question counts as a heading only in title case);
 - otherwise a paragraph. Paragraphs are numbered 1, 2, 3 ... through the whole text, and again from 1 under
-  each heading. In a text with dialogue turns (paragraphs starting with a dash, or `Q:` / `A:`), each turn
+  each heading. In a text with dialogue turns (two or more dash-led questions, or `Q:` / `A:`), each turn
   opened by the interviewer is a question and what follows it the answer; what comes before the first
   question is the introduction.
 """
@@ -216,8 +216,7 @@ def _number(st: SourceText) -> SourceText:
     question = 0
     answer_paras = 0
     tables = 0
-    dialogue = any(p.kind == "para" and (_DIALOGUE.match(p.text) or _QUESTION_MARK.match(p.text))
-                   for p in st.blocks)
+    dialogue = _is_interview(st.blocks)
     for b in st.blocks:
         b.section = section if b.kind != "heading" else None
         if b.kind == "heading":
@@ -243,6 +242,14 @@ def _number(st: SourceText) -> SourceText:
     for p in st.paragraphs:
         p.sectioned = sectioned
     return st
+
+
+def _is_interview(blocks: list[Block]) -> bool:
+    """Dialogue turns make an interview: `Q:` marks, or at least two dash-led paragraphs asking a question (a
+    dash-led list item or two in a report do not)."""
+    paras = [b.text for b in blocks if b.kind == "para"]
+    return any(_QUESTION_MARK.match(t) for t in paras) or \
+        sum(1 for t in paras if _DIALOGUE.match(t) and t.rstrip().endswith("?")) >= 2
 
 
 def _turn(st: SourceText, b: Block, state: str, question: int, answer_paras: int) -> tuple[str, int, int]:
