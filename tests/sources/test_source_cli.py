@@ -216,3 +216,13 @@ def test_markdown_with_front_matter_and_plain_text(example: Path, tmp_path: Path
     assert code == 0, err
     stored = (example / "sources" / "board-minutes.txt").read_text(encoding="utf-8")
     assert stored == "Board Minutes\n\nThe board met on 3 May.  It agreed 19 crossings.\n"
+
+
+def test_html_in_its_own_charset(example: Path, tmp_path: Path) -> None:
+    page = tmp_path / "cafe.html"
+    page.write_bytes('<html><head><meta charset="windows-1252"><title>Café news</title></head><body><article><p>Le '
+                     'café de la gare a servi 19 clients ce matin, selon son patron.</p></article></body></html>'
+                     .encode("cp1252"))
+    code, out, err = add(example, page, "--id", "cafe")
+    assert code == 0, err
+    assert "Le café de la gare a servi 19 clients" in (example / "sources" / "cafe.txt").read_text(encoding="utf-8")

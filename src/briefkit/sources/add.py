@@ -233,8 +233,9 @@ def _from_md(path: Path, shown: str) -> Imported:
 
 def _from_html(path: Path, shown: str) -> Imported:
     import trafilatura
+    from trafilatura.utils import decode_file
 
-    html = _read_utf8(path, shown)
+    html = decode_file(path.read_bytes())  # the page's own charset, else a guess
     text = trafilatura.extract(html, output_format="markdown", include_tables=True, include_comments=False,
                                include_links=False, include_images=False, deduplicate=True)
     meta = trafilatura.extract_metadata(html)
