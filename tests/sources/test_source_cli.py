@@ -223,6 +223,6 @@ def test_html_in_its_own_charset(example: Path, tmp_path: Path) -> None:
     page.write_bytes('<html><head><meta charset="windows-1252"><title>Café news</title></head><body><article><p>Le '
                      'café de la gare a servi 19 clients ce matin, selon son patron.</p></article></body></html>'
                      .encode("cp1252"))
-    code, out, err = add(example, page, "--id", "cafe")
+    code, _, err = add(example, page, "--id", "cafe")
     assert code == 0, err
     assert "Le café de la gare a servi 19 clients" in (example / "sources" / "cafe.txt").read_text(encoding="utf-8")
