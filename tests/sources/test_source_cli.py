@@ -226,3 +226,38 @@ def test_html_in_its_own_charset(example: Path, tmp_path: Path) -> None:
     code, _, err = add(example, page, "--id", "cafe")
     assert code == 0, err
     assert "Le café de la gare a servi 19 clients" in (example / "sources" / "cafe.txt").read_text(encoding="utf-8")
+
+
+def test_from_a_new_article_to_a_verified_fact(example: Path, tmp_path: Path) -> None:
+    """The workflow of docs/factbase.md: add the page, take a stub from `source figures`, rewrite it, verify."""
+    page = tmp_path / "ferries.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    assert add(example, page, "--id", "ferries")[0] == 0
+    fill_in(example, kind="article", reliability="A local paper.")
+    r = run_cli("source", "figures", "ferries", "--facts", str(example), cwd=example.parent)
+    stubs = r.out.split("\n  - id: ")
+    (stub,) = [s for s in stubs if "$1.4 million" in s]
+    assert stub.splitlines() == [
+        "ferries-p2-s1",
+        "    statement: >-",
+        "      REWRITE: The extra service will cost $1.4 million a year, paid from the port's budget.",
+        '    date: "2024-03-05"',
+        "    topic: fill-in",
+        "    kind: figure",
+        "    weight: 2",
+        "    sources:",
+        '      - {source: ferries, locator: "Costs, para. 1"}',
+        "    values:",
+        "      - {value: 1400000, currency: USD}",
+        "",
+    ]
+    new = example / "facts" / "new.yaml"
+    new.write_text("facts:\n  - id: " + stub, encoding="utf-8")
+    r = run_cli("check", "--facts", str(example), cwd=example.parent)
+    assert r.code == 1 and "fact ferries-p2-s1: still the stub from `source figures`" in r.err
+    rewritten = stub.replace("REWRITE: The extra service will cost $1.4 million a year, paid from the port's budget.",
+                             "Night ferries will cost the port $1.4 million a year.").replace("fill-in", "money")
+    new.write_text("facts:\n  - id: " + rewritten, encoding="utf-8")
+    r = run_cli("verify", "--facts", str(example), cwd=example.parent)
+    assert r.code == 0, r.err
+    assert r.out.startswith("7 facts verified, 0 with problems")

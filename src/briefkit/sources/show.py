@@ -130,11 +130,11 @@ def _stub(sentence: str, ident: str, source_id: str, locator: str, published: st
         cursor = at + len(q.text)
         after = sentence[cursor:].split()
         if sentence[:at].rstrip().endswith("$"):
-            values.append(f"      - {{value: {q.value:g}, currency: USD}}")
+            values.append(f"      - {{value: {_plain(q.value)}, currency: USD}}")
             continue
         unit = "percent" if after[:1] in (["%"], ["percent"], ["per"]) or q.text.endswith("%") else \
             re.sub(r"[^\w-]", "", after[0]).lower() if after else FILL_MARK
-        values.append(f"      - {{value: {q.value:g}, unit: {_yaml_str(unit or FILL_MARK)}}}")
+        values.append(f"      - {{value: {_plain(q.value)}, unit: {_yaml_str(unit or FILL_MARK)}}}")
     out = [
         f"  - id: {ident}",
         "    statement: >-",
@@ -149,6 +149,10 @@ def _stub(sentence: str, ident: str, source_id: str, locator: str, published: st
     if values:
         out += ["    values:", *values]
     return [*out, ""]
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.12g}"
 
 
 def _date_in(sentence: str) -> str | None:
