@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefkit.sources.figures import figures
+from briefkit.sources.figures import figures, has_date
 from briefkit.sources.locators import LocatorError, parse, resolve
 from briefkit.sources.text import parse_text
 
@@ -206,3 +206,8 @@ def test_any_text_is_numbered_and_read_for_figures(text: str) -> None:
     for block in source.blocks:
         block.addresses()
         figures(block.text)
+
+
+def test_a_month_is_a_date_only_as_a_name() -> None:
+    assert has_date("In August, the minister announced a plant.")
+    assert not has_date("Problems may not be the main challenge.")

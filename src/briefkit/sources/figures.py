@@ -138,4 +138,4 @@ def _pronoun(tokens: list[re.Match[str]], i: int) -> bool:
 
 def has_date(text: str) -> bool:
     """Whether a sentence names a month (a date without digits: "In August, ...")."""
-    return any(w.lower() in _MONTHS for w in re.findall(r"[A-Za-z]+", text))
+    return any(w.lower() in _MONTHS for w in re.findall(r"\b[A-Z][a-z]+\b", text))  # "May", not "may"
