@@ -30,6 +30,7 @@ from briefkit.bundle import (
 from briefkit.cache import Store, code_version, file_digest, folder_digest
 from briefkit.errors import BuildError, Problem, UsageError, display_path
 from briefkit.paths import audience_files, builtin_templates
+from briefkit.safefile import regular_files
 from briefkit.writers.counted import MEASURES
 
 if TYPE_CHECKING:  # the rest is imported where used: a build that finds its outputs current needs none of it
@@ -177,7 +178,7 @@ def inputs_digest(options: BuildOptions, fb: FactBase, audience_path: Path, name
     h.update(fb.digest.encode())
     for path in _input_files(options, audience_path):
         h.update(str(path.name).encode())
-        h.update(path.read_bytes())
+        h.update(file_digest(path).encode())
     h.update(code_version().encode())
     return h.hexdigest()
 
@@ -199,7 +200,7 @@ def _input_files_digest(options: BuildOptions, audience_path: Path, name: str) -
     h.update(f"{options.as_of.iso() if options.as_of else None}\n".encode())
     h.update(folder_digest(options.facts).encode())
     for path in _input_files(options, audience_path):
-        h.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+        h.update(str(path.name).encode() + b"\0" + file_digest(path).encode() + b"\0")
     h.update(code_version().encode())
     return h.hexdigest()
 
@@ -260,7 +261,7 @@ def _input_files(options: BuildOptions, audience_path: Path) -> list[Path]:
         files.append(options.meeting)
     for folder in (options.theme, builtin_templates() / "default"):
         if folder and folder.is_dir():
-            files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+            files.extend(regular_files(folder))
     return files
 
 

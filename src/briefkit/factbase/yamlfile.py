@@ -19,6 +19,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from briefkit.errors import BriefkitError, FactbaseError, Problem, display_path
+from briefkit.safefile import read_limited
 
 try:
     import _ruamel_yaml  # noqa: F401  (ruamel.yaml.clib, the C parser behind YAML(pure=False))
@@ -93,17 +94,7 @@ def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError, inside:
 
     With `inside`, the file's real path (symlinks resolved) must lie in that folder."""
     shown = display_path(path)
-    if inside is not None and not path.resolve().is_relative_to(inside.resolve()):
-        raise error(Problem(shown, None, f"links to a file outside {display_path(inside)}; copy the file in instead"))
-    try:
-        if path.is_file() and path.stat().st_size > MAX_BYTES:
-            size = path.stat().st_size
-            raise error(Problem(shown, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}"))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise error(Problem(shown, None, f"cannot read file: {exc.strerror or exc}")) from None
-    if len(raw) > MAX_BYTES:
-        raise error(Problem(shown, None, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}"))
+    raw = read_limited(path, MAX_BYTES, error, inside)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
