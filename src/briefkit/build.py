@@ -23,6 +23,7 @@ from briefkit.bundle import (
     build_lock,
     check_target,
     clean_stale,
+    edited_files,
     publish_all,
     read_manifest,
     tidy_stale,
@@ -57,6 +58,7 @@ class BuildOptions:
     max_file_mb: float = 5.0
     max_email_mb: float = 10.0
     check_limits: bool = True
+    replace_edited: bool = False  # replace outputs edited by hand since briefkit wrote them
     jobs: int = 0  # 0 = one process per core for several audiences, a second for one audience's PDF if a core is free
 
 
@@ -139,7 +141,8 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
     with build_lock(options.out):
         clean_stale(options.out)
         for name in names:
-            check_target(options.out / name)  # a folder we would replace but did not make: say so before working
+            # a folder we would replace but did not make, or a file edited since: say so before working
+            check_target(options.out / name, options.replace_edited)
         if len(names) == 1 or options.jobs == 1:
             made = [build_audience(options, n, progress, fb, helpers) for n in names]
         else:
@@ -152,7 +155,7 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
                                 done=lambda r: progress(f"built {r.audience}") if progress else None)
         # Every audience's files are in memory; publish them together, so a failure leaves every folder as it was.
         start = time.perf_counter()
-        publish_all([(r.folder, list(r.pending)) for r in made if r.pending])
+        publish_all([(r.folder, list(r.pending)) for r in made if r.pending], options.replace_edited)
         seconds = time.perf_counter() - start
         return [replace(r, pending=(), timings={**loaded, **r.timings, "bundle": seconds}) if r.pending
                 else replace(r, timings={**loaded, **r.timings}) for r in made]
@@ -329,18 +332,11 @@ def build_audience(options: BuildOptions, name: str, progress: Callable[[str], N
 def _files_intact(target: Path, manifest: dict[str, object]) -> bool:
     """Every file the manifest lists is there with the sha256 it records (a file edited by hand is not current)."""
     files = manifest.get("files")
-    if not isinstance(files, list):
+    if not isinstance(files, list) or not all(isinstance(entry, dict) for entry in files):
         return False
-    for entry in files:
-        if not isinstance(entry, dict):
-            return False
-        path = target / str(entry.get("path", ""))
-        try:
-            if path.stat().st_size != entry.get("bytes") or file_digest(path) != entry.get("sha256"):
-                return False
-        except OSError:
-            return False
-    return True
+    if not all((target / str(entry.get("path", ""))).is_file() for entry in files):
+        return False
+    return not edited_files(target, files)
 
 
 

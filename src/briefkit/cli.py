@@ -230,6 +230,8 @@ def build_cmd(
     = 10.0,
     no_limits: Annotated[bool, typer.Option("--no-limits", help="Do not fail on the audience's length limits.")]
     = False,
+    replace_edited: Annotated[bool, typer.Option("--replace-edited", help=(
+        "Replace output files edited by hand since briefkit wrote them (by default the build refuses)."))] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", min=0, help=(
         "Processes: one per audience, or for a single audience this one and one each for its PDF and PPTX "
@@ -258,6 +260,7 @@ def build_cmd(
             max_file_mb=max_file_mb,
             max_email_mb=max_email_mb,
             check_limits=not no_limits,
+            replace_edited=replace_edited,
             jobs=jobs,
         )
         start = time.perf_counter()

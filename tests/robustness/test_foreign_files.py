@@ -107,3 +107,20 @@ def test_a_named_pipe_in_the_theme_is_passed_over(tmp_path: Path) -> None:
     r = run_cli("build", "--facts", str(ROOT / "examples" / "minimal"), *FAST, "--theme", str(theme), "--out",
                 str(tmp_path / "out"), cwd=tmp_path, env=EPOCH, timeout=120)
     assert r.code == 0, r.err
+
+
+def test_an_output_edited_by_hand_survives_a_rebuild(out: Path, tmp_path: Path) -> None:
+    """A DOCX the user edited since briefkit wrote it is not replaced without a word: the build refuses before
+    any work, naming the file, and --replace-edited replaces it."""
+    facts = facts_copy(tmp_path / "facts")
+    docx = next((out / "executive").glob("*.docx"))
+    edited = docx.read_bytes() + b"the user's own notes"
+    docx.write_bytes(edited)
+    args = ("build", "--facts", str(facts), *FAST, "--out", str(out))
+    r = run_cli(*args, cwd=tmp_path, env=EPOCH)
+    assert_user_error(r, f"out/executive/{docx.name}", "was edited since briefkit wrote it; move it away to keep it, "
+                                                      "or build with --replace-edited")
+    assert docx.read_bytes() == edited
+    r = run_cli(*args, "--replace-edited", cwd=tmp_path, env=EPOCH)
+    assert r.code == 0, r.err
+    assert docx.read_bytes() != edited
