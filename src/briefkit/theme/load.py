@@ -64,11 +64,13 @@ class FontsSpec(_Strict):
 
 def _address(value: str) -> str:
     """Addresses go into the draft email's headers, where a line break would add headers of its own."""
-    from briefkit.writers.email import one_address
+    from briefkit.addresses import parse_address
 
-    if not one_address(value):
-        raise ValueError(f"{value!r} is not one email address (list each recipient on its own line)")
-    return value
+    try:
+        return parse_address(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not one email address: {exc} (list each recipient on its own line)"
+                         ) from None
 
 
 Address = Annotated[str, AfterValidator(_address)]
