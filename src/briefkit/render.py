@@ -42,6 +42,7 @@ _HUGE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\d*\.\d{7,})|\{[^{}]*:[^{}]*\d{7,}[
 MAX_ITEMS = 1_000_000  # characters or items one template expression may build
 MAX_OUTPUT = 10_000_000  # characters of Markdown one template may write
 RENDER_SECONDS = 60.0
+RENDER_MEMORY = 1 << 30  # bytes of address space a template may add while it renders
 
 
 def md_escape(text: str) -> str:
@@ -324,7 +325,7 @@ def render_markdown(env: SandboxedEnvironment, name: str, context: dict[str, Any
     helpers = Helpers(fb, charts=charts, tables=tables)
     try:
         template = env.get_template(name)
-        with _time_limit(RENDER_SECONDS):
+        with _time_limit(RENDER_SECONDS), _memory_limit(RENDER_MEMORY):
             text = _bounded_render(template, {**context, **helpers.as_dict()})
     except BriefkitError:
         raise
@@ -340,6 +341,10 @@ def render_markdown(env: SandboxedEnvironment, name: str, context: dict[str, Any
         raise TemplateError(_runtime_problem(exc, name, "not allowed in a template: ")) from None
     except _TooSlow as exc:
         message = f"still running after {RENDER_SECONDS:g} seconds; look for a loop that does not end"
+        raise TemplateError(_runtime_problem(exc, name, message=message)) from None
+    except MemoryError as exc:
+        message = (f"needs more than {RENDER_MEMORY >> 20:,} MB of memory; look for text that doubles in a loop "
+                   "or a macro that calls itself")
         raise TemplateError(_runtime_problem(exc, name, message=message)) from None
     except RecursionError as exc:
         message = "calls itself without end (a macro, include or extends that loops)"
@@ -387,6 +392,33 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _memory_limit(extra: int) -> Iterator[None]:
+    """Let a template add at most `extra` bytes to the process's address space, whatever builds them (`~`,
+    `join`, `replace`, a macro): past it an allocation fails with MemoryError, located at the template line,
+    instead of the machine filling up. The limit in force before (if tighter) stays; it is put back after."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            current = int(statm.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError, ValueError, AttributeError):
+        yield  # no such limit on this system: the time limit and the operator checks still hold
+        return
+    limit = current + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def template_path(env: SandboxedEnvironment, name: str) -> str:

@@ -97,7 +97,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def leftovers(out: Path) -> list[str]:
     """Temporary folders a build left in its output folder."""
-    return sorted(p.name for p in out.iterdir() if p.name.startswith(".briefkit-") and p.name != ".briefkit.lock")
+    return sorted(p.name for p in out.iterdir() if p.name.startswith((".briefkit-staging-", ".briefkit-old-")))
 
 
 def output_texts(folder: Path) -> str:
