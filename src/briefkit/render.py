@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import signal
 import threading
@@ -54,19 +55,37 @@ def md_escape(text: str) -> str:
 
 
 class _ContainedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that refuses files whose real path (after symlinks) leaves its folder.
+    """A FileSystemLoader that reads a template as untrusted input: refused when its real path (after symlinks)
+    leaves its folder, when it is not a regular file (a named pipe would hang the build), when it is too large,
+    or when it is not UTF-8 (located at the line of the first bad byte).
 
     Refusing is an error, not TemplateNotFound: that would let the next loader quietly serve the built-in
     template, and a user would never learn that their theme's file was ignored."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        roots = [Path(p).resolve() for p in self.searchpath]
-        if not any(real.is_relative_to(root) for root in roots):
-            raise TemplateError(Problem(display_path(filename), None,
-                                        "links to a file outside the theme folder; copy the template in instead"))
-        return source, filename, uptodate
+        from briefkit.safefile import read_limited
+        from briefkit.theme.load import MAX_TEXT_BYTES, decode_text
+
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            if not os.path.lexists(path) or path.is_dir():
+                continue
+            shown = display_path(path)
+            if not path.resolve().is_relative_to(Path(folder).resolve()):
+                raise TemplateError(Problem(shown, None, "links to a file outside the theme folder; copy the "
+                                                         "template in instead"))
+            source = decode_text(read_limited(path, MAX_TEXT_BYTES, TemplateError), shown)
+            mtime = path.stat().st_mtime_ns
+            return source, os.path.normpath(path), lambda path=path, mtime=mtime: _unchanged(path, mtime)
+        raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path, mtime: int) -> bool:
+    try:
+        return path.stat().st_mtime_ns == mtime
+    except OSError:
+        return False
 
 
 class _BriefSandbox(SandboxedEnvironment):

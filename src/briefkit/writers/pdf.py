@@ -88,9 +88,8 @@ def _render_now(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImag
             raise fetcher.refused[0]
         return pdf, len(laid_out.pages)
     except ResourceRefused as refused:
-        raise TemplateError.at(base_dir / "brief.css", f"the PDF stylesheet (brief.css) refers to {refused}; only "
-                                                       "data: URLs and files inside the template folder can be used"
-                               ) from None
+        raise TemplateError.at(base_dir / "brief.css", f"the PDF stylesheet (brief.css) refers to {refused}"
+                                                       f"{refused.hint}") from None
     except FatalURLFetchingError as failed:
         raise TemplateError.at(base_dir / "brief.css", f"the PDF stylesheet (brief.css) refers to a resource that "
                                                        f"cannot be read: {_first_line(failed)}") from None
