@@ -29,6 +29,7 @@ from briefkit.citations import note_text, reference, short_citation, sources_lin
 from briefkit.errors import BriefkitError, Problem, TemplateError, display_path
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import Citation, Conflict, Fact, Point
+from briefkit.factbase.yamlfile import BAD_CHAR, describe_char, why_bad
 from briefkit.formatting import human_date, money, number, qualified
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -36,7 +37,6 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-=:])", re.MULTILINE)
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 _ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)  # "1." starts a list; "1\." does not
 # What DOCX and PPTX (XML 1.0) cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF.
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # A width or precision of a million or more in a %-format or a str.format field: '%0999999999d', '{:>9999999}'.
 _HUGE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\d*\.\d{7,})|\{[^{}]*:[^{}]*\d{7,}[^{}]*\}")
 
@@ -48,6 +48,7 @@ RENDER_MEMORY = 1 << 30  # bytes of address space a template may add while it re
 
 def md_escape(text: str) -> str:
     """Escape text so Markdown shows it literally (no emphasis, links, HTML, list markers or ::: boxes)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Markdown starts a line at a lone CR too
     text = _INDENT.sub(" ", text)  # four spaces or a tab at a line start would make a code block
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
@@ -370,12 +371,12 @@ def render_markdown(env: SandboxedEnvironment, name: str, context: dict[str, Any
         raise TemplateError(_runtime_problem(exc, name, message=message)) from None
     except _TEMPLATE_FAULTS as exc:
         raise TemplateError(_runtime_problem(exc, name)) from None
-    bad = _BAD_CHAR.search(text)
+    bad = BAD_CHAR.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise TemplateError(Problem(template_path(env, name), None,
-                                    f"writes the control character U+{ord(bad.group()):04X} (line {line} of its "
-                                    "output), which documents cannot hold; remove it"))
+                                    f"writes the {describe_char(bad.group())} (line {line} of its output), "
+                                    f"{why_bad(bad.group())}; remove it"))
     notes = helpers.notes.definitions()
     return text + ("\n\n" + notes + "\n" if notes else "")
 

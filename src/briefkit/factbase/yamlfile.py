@@ -38,7 +38,12 @@ _DEEP_FLOW = re.compile(r"(?:[\[{]\s*){" + str(MAX_DEPTH + 1) + "}")
 
 # Characters that neither YAML nor the XML inside DOCX and PPTX can carry: C0 and C1 controls other than tab,
 # newline, carriage return and NEL, lone surrogates (from "\ud800" escapes) and the non-characters U+FFFE/FFFF.
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters a document cannot hold (controls, lone surrogates, non-characters), and the bidirectional embedding,
+# override and isolate controls: U+202E around "12,400" prints "004,21" while every check reads 12,400. The marks
+# U+200E and U+200F, which right-to-left text needs, stay allowed.
+BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
+                      "\ud800-\udfff\ufffe\uffff]")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # Text on which libyaml (the C parser) and the pure-Python parser part ways, found by comparing the two (see
 # tests/factbase/test_yaml_c.py), goes to the pure one only. The patterns are searched in "\n" + text + "\n";
@@ -101,11 +106,11 @@ def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError, inside:
         line = raw[: exc.start].count(b"\n") + 1
         message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         raise error(Problem(shown, line, message)) from None
-    bad = _BAD_CHAR.search(text)
+    bad = BAD_CHAR.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        message = f"{_describe(bad.group())} at column {column}; delete it (retype the text)"
+        message = f"{describe_char(bad.group())} at column {column}; delete it (retype the text)"
         raise error(Problem(shown, line, message))
     deep = _DEEP_FLOW.search(text)
     if deep:
@@ -179,9 +184,20 @@ def _codepoint(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def _describe(char: str) -> str:
+def describe_char(char: str) -> str:
+    if char in _BIDI_CONTROLS:
+        import unicodedata
+
+        return f"bidirectional control {_codepoint(char)} ({unicodedata.name(char)})"
     kind = "character" if char in "\ufffe\uffff" or "\ud800" <= char <= "\udfff" else "control character"
     return f"{kind} {_codepoint(char)}"
+
+
+def why_bad(char: str) -> str:
+    if char in _BIDI_CONTROLS:
+        return "which would make the text read otherwise than it is checked"
+    return "which documents cannot hold"
+
 
 
 def _too_deep_at(yaml: YAML, text: str) -> int | None:
@@ -277,9 +293,9 @@ class _Builder:
             if value is None or value != value or value in (float("inf"), float("-inf")):
                 raise self.fail(node, f"{text!r} is not a usable number")
             return value
-        bad = _BAD_CHAR.search(text)
+        bad = BAD_CHAR.search(text)
         if bad:  # only an escape in a quoted string gets here: the raw text was checked before parsing
-            raise self.fail(node, f"an escape makes the {_describe(bad.group())}, which documents cannot hold; "
+            raise self.fail(node, f"an escape makes the {describe_char(bad.group())}, {why_bad(bad.group())}; "
                                   "remove it")
         return text  # strings, and timestamps kept as written (dates may be partial)
 
