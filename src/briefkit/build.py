@@ -98,7 +98,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     names = list(known) if options.audiences == ("all",) else list(options.audiences)
     for name in names:
         if name not in known:
-            raise UsageError(Problem("--audience", None, f"unknown audience {name!r}; known: {', '.join(known)}"))
+            shown = name if len(name) <= 60 else name[:57] + "..."
+            raise UsageError(Problem("--audience", None, f"unknown audience {shown!r}; known: {', '.join(known)}"))
     bad = [f for f in options.formats if f not in FORMATS]
     if not options.formats:
         raise UsageError(Problem("--format", None, f"no format given; choose from {', '.join(FORMATS)}"))
@@ -370,10 +371,19 @@ def _check_sizes(outputs: list[OutputFile], options: BuildOptions) -> None:
     for f in outputs:
         limit = options.max_email_mb if f.format == "eml" else options.max_file_mb
         if len(f.data) > limit * 1_000_000:
-            problems.append(Problem(f.name, None, f"{len(f.data) / 1e6:.1f} MB is over the {limit:g} MB budget "
-                                                  "(raise it with --max-file-mb / --max-email-mb)"))
+            problems.append(Problem(f.name, None, f"{_megabytes(len(f.data), limit)} MB is over the {limit:g} MB "
+                                                  "budget (raise it with --max-file-mb / --max-email-mb)"))
     if problems:
         raise BuildError(*problems)
+
+
+def _megabytes(size: int, limit: float) -> str:
+    """The size in MB with as many decimals as it takes to show it over the limit (0.0132, not 0.0 for 0.01)."""
+    for places in range(1, 7):
+        shown = f"{size / 1e6:.{places}f}"
+        if float(shown) > limit:
+            return shown
+    return f"{size / 1e6:g}"
 
 
 def _check_limits(audience: Audience, measured: dict[str, int], target: Path, profile: Path,

@@ -15,6 +15,7 @@ files the manifest does not list) is refused rather than deleted.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -75,7 +76,8 @@ def ensure_folder(folder: Path) -> None:
     except OSError as exc:
         raise BuildError(Problem(where, None, f"cannot create the output folder: {exc.strerror or exc}")) from None
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise BuildError(Problem(where, None, "cannot write to the output folder (permission denied)"))
+        reason = "the file system is read-only" if _read_only(folder) else "permission denied"
+        raise BuildError(Problem(where, None, f"cannot write to the output folder ({reason})"))
 
 
 @contextlib.contextmanager
@@ -194,6 +196,13 @@ def tidy_stale(out_root: Path) -> None:
         os.close(fd)
 
 
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def check_target(target: Path, replace_edited: bool = False) -> None:
     """Publishing replaces `target` whole: it must be absent, empty, or a folder of briefkit's own outputs, none
     of them edited since briefkit wrote them (unless `replace_edited`): the manifest knows each file's sha256."""
@@ -281,14 +290,33 @@ def publish_all(bundles: list[tuple[Path, list[OutputFile]]], replace_edited: bo
 
 
 def _stage(target: Path, files: list[OutputFile]) -> Path:
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target.parent))
-    for f in files:
-        with (staging / f.name).open("wb") as handle:
-            handle.write(f.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    os.chmod(staging, 0o755)
+    """The files written into a new folder beside `target`; a full disk or any other system error is one line
+    naming the folder, and the half-written folder is removed."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target.parent))
+    except OSError as exc:
+        raise _write_error(target.parent, exc) from None
+    try:
+        for f in files:
+            with (staging / f.name).open("wb") as handle:
+                handle.write(f.data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(staging, 0o755)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _write_error(target.parent, exc) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging
+
+
+def _write_error(folder: Path, exc: OSError) -> BuildError:
+    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+              errno.EROFS: "the file system is read-only"}.get(exc.errno or 0, exc.strerror or str(exc))
+    return BuildError(Problem(display_path(folder), None, f"cannot write the outputs: {reason}; the previous "
+                                                          "outputs are untouched"))
 
 
 def _swap_in(staged: list[tuple[Path, Path]]) -> None:
