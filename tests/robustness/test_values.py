@@ -114,3 +114,16 @@ def test_the_edges_of_the_calendar_do_not_crash(tmp_path: Path) -> None:
     r = run_cli("build", "--facts", str(facts), *FAST, "--out", str(tmp_path / "out"), "--as-of", "9999-12",
                 "--format", "docx", cwd=tmp_path, env=EPOCH)
     assert r.code == 0, r.err
+
+
+@pytest.mark.parametrize("number", ["9223372036854775807", "-2e16", "1.5e300"])
+def test_a_number_no_chart_can_show_is_refused_at_its_line(tmp_path: Path, number: str) -> None:
+    """2^63-1 used to pass `check` and then break matplotlib at the end of a build."""
+    facts = facts_copy(tmp_path / "facts")
+    trips = facts / "datasets" / "trips.yaml"
+    text = trips.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if "12400" in line)
+    trips.write_text(text.replace(first, first.replace("12400", number), 1), encoding="utf-8")
+    r = run_cli("check", "--facts", str(facts), cwd=tmp_path)
+    assert_user_error(r, "facts/datasets/trips.yaml", "is too large; numbers run to ±1,000,000,000,000,000",
+                      line=text.splitlines().index(first) + 1)

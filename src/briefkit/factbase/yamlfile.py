@@ -31,6 +31,7 @@ except ImportError:
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_MAGNITUDE = 10**15  # the largest number a fact base may hold: charts and documents show it exactly
 MAX_DIGITS = 100  # no fact needs a longer integer; Python refuses to print ones past 4,300 digits
 
 # [[[[... deeper than MAX_DEPTH fails here at once; the composer would take seconds to run out of stack on it.
@@ -270,6 +271,14 @@ class _Builder:
             out[key] = self.build(value_node, depth + 1)
         return out
 
+    def within_range(self, node: Node, value: float) -> float:
+        """A number every writer and chart can show exactly: past 10^15, floats lose whole units and matplotlib
+        fails on integers past 2^63."""
+        if abs(value) > MAX_MAGNITUDE:
+            raise self.fail(node, f"the number {value:,} is too large; numbers run to ±{MAX_MAGNITUDE:,} (write "
+                                  "it in a larger unit, such as billions)")
+        return value
+
     def _scalar(self, node: ScalarNode) -> Any:
         tag, text = node.tag, node.value
         if tag == _STD + "null":
@@ -281,18 +290,19 @@ class _Builder:
             if len(digits) > MAX_DIGITS:
                 raise self.fail(node, f"a number of {len(digits):,} digits is too long (the limit is {MAX_DIGITS})")
             try:
-                return int(digits, 0)
+                number = int(digits, 0)
             except ValueError:
                 try:
-                    return int(digits)
+                    number = int(digits)
                 except ValueError:
                     raise self.fail(node, f"{text!r} is not a number") from None
+            return self.within_range(node, number)
         if tag == _STD + "float":
             low = text.lower()
             value = None if low in (".nan", ".inf", "-.inf", "+.inf") else _float(text)
             if value is None or value != value or value in (float("inf"), float("-inf")):
                 raise self.fail(node, f"{text!r} is not a usable number")
-            return value
+            return self.within_range(node, value)
         bad = BAD_CHAR.search(text)
         if bad:  # only an escape in a quoted string gets here: the raw text was checked before parsing
             raise self.fail(node, f"an escape makes the {describe_char(bad.group())}, {why_bad(bad.group())}; "
