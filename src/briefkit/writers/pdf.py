@@ -145,7 +145,10 @@ def theme_variables(theme: Theme) -> str:
     if size is None:
         raise TemplateError.at("theme.yaml", f"page_size {theme.page_size!r} is not one of A4, Letter",
                                field="page_size")
-    return ":root {\n" + "\n".join(lines) + "\n}\n@page { size: " + size + "; }\n"
+    # Whatever the stylesheet says, a word or URL longer than a line breaks inside the page instead of running
+    # off its edge (a theme's brief.css can still set otherwise).
+    return (":root {\n" + "\n".join(lines) + "\n}\n@page { size: " + size + "; }\n"
+            "html { overflow-wrap: break-word; }\n")
 
 
 def _css_colour(name: str, value: str) -> str:
