@@ -150,13 +150,16 @@ def _as_of(text: str | None):
         raise UsageError.at("--as-of", str(exc)) from None
 
 
-def _check_address(option: str, value: str) -> None:
-    """An address goes into a mail header: a line break there would add headers of its own."""
+def _address(option: str, value: str) -> str:
+    """An address as the draft email's headers will carry it, or a usage error saying what is wrong with it."""
+    from briefkit.addresses import parse_address
     from briefkit.errors import UsageError
-    from briefkit.writers.email import one_address
 
-    if not one_address(value):
-        raise UsageError.at(option, f"{value!r} is not one email address (give --to once per recipient)")
+    try:
+        return parse_address(value)
+    except ValueError as exc:
+        raise UsageError.at(option, f"{value!r} is not one email address: {exc} (give --to once per recipient)"
+                            ) from None
 
 
 SourcesOpt = Annotated[Path | None, typer.Option("--sources", help="Folder of the source texts (default: the fact "
@@ -237,6 +240,8 @@ def build_cmd(
     = 10.0,
     no_limits: Annotated[bool, typer.Option("--no-limits", help="Do not fail on the audience's length limits.")]
     = False,
+    replace_edited: Annotated[bool, typer.Option("--replace-edited", help=(
+        "Replace output files edited by hand since briefkit wrote them (by default the build refuses)."))] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", min=0, help=(
         "Processes: one per audience, or for a single audience this one and one each for its PDF and PPTX "
@@ -248,10 +253,11 @@ def build_cmd(
         import time
 
         from briefkit.build import BuildOptions, build  # light: the heavy imports come after the PDF's process starts
+        from briefkit.writers.reproducible import source_date_epoch
 
-        for option, values in (("--to", to or []), ("--from", [sender] if sender else [])):
-            for value in values:
-                _check_address(option, value)
+        source_date_epoch()  # a malformed value stops here, before any work
+        recipients = tuple(_address("--to", value) for value in to or ())
+        from_address = _address("--from", sender) if sender else None
         options = BuildOptions(
             facts=_facts_dir(facts),
             out=out,
@@ -260,11 +266,12 @@ def build_cmd(
             meeting=meeting,
             as_of=_as_of(as_of),
             formats=tuple(f.strip().lower() for f in format.split(",") if f.strip()),
-            email_to=tuple(to) if to else None,
-            email_from=sender,
+            email_to=recipients or None,
+            email_from=from_address,
             max_file_mb=max_file_mb,
             max_email_mb=max_email_mb,
             check_limits=not no_limits,
+            replace_edited=replace_edited,
             jobs=jobs,
         )
         start = time.perf_counter()
