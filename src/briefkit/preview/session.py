@@ -26,7 +26,7 @@ class Inputs:
     out: Path  # where the full build writes, and where the chart cache lives
     theme: Path | None = None
     meeting: Path | None = None
-    sources: Path | None = None  # the source texts' folder
+    sources: Path | None = None  # the source texts' folder (default: the fact base's sources/, watched with it)
     check_limits: bool = True  # for the full build
 
     def kind_of(self, path: Path) -> str | None:
@@ -116,7 +116,7 @@ class Session:
         if self._facts is _UNSET:
             from briefkit.factbase import load_factbase
 
-            self._facts = load_factbase(self.inputs.facts, self._parsed)
+            self._facts = load_factbase(self.inputs.facts, self.inputs.sources, reader=self._parsed)
         return self._facts
 
     def _load_theme(self) -> Any:
