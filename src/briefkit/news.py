@@ -46,7 +46,8 @@ LABELS = {
     "new_judgment": "New judgment",
     "changed_judgment": "Judgment changed",
     "removed_judgment": "Judgment dropped",
-    "more": "{n} more change in the facts: see `briefkit diff`.|{n} more changes in the facts: see `briefkit diff`.",
+    "more": "{n} more change in the facts is listed by briefkit diff.|{n} more changes in the facts are listed by "
+            "briefkit diff.",
     "mark": "Changed since {when}",
     "mark_new": "New since {when}",
     "confidence": "confidence {old} \u2192 {new}",
@@ -58,6 +59,7 @@ LABELS = {
     "none": "none",
 }
 BRIEF_ITEMS = 10  # facts listed in the brief's section; the rest are counted
+SHORT_BRIEF_ITEMS = 3  # in a brief without sections (the executive's two pages)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -111,18 +113,18 @@ class News:
     title: str
     when: str
     summary: str
-    items: tuple[Item, ...]  # for the brief, judgments first
+    items: tuple[Item, ...]  # for the brief and the slide: changed judgments first, then facts
     more: str  # "3 more changes in the facts ..." or ""
-    marks: dict[str, str]  # judgment id -> what changed
+    marks: dict[str, str]  # judgment id -> what changed, or "new"
     diff: Diff
+    judgments: tuple[Item, ...] = ()  # every judgment added, changed or dropped (the email's list)
 
     def slide_items(self, n: int) -> tuple[Item, ...]:
         return self.items[:n]
 
     def email_paragraph(self) -> str:
-        lines = [self.summary]
-        lines += [f"{item.label}: {item.text}" for item in self.items if item.judgment]
-        return " ".join(lines)
+        """The email carries the bottom line only, so its paragraph names the new judgments too."""
+        return " ".join([self.summary, *(f"{item.label}: {item.text}" for item in self.judgments)])
 
     def mark(self, point: Point, short: bool = False) -> Markup:
         """Markdown to follow a judgment: a line saying it is new or how it changed since (short on a slide)."""
@@ -187,10 +189,15 @@ def _news(fb: FactBase, diff: Diff, when: str, audience: Audience) -> News:
     fact_items = [Item(LABELS["new_fact" if c.status == "added" else "changed_fact"], fb.facts[c.id].statement,
                        fb.facts[c.id]) for c in shown]
     fact_items += [Item(LABELS["removed_fact"], (c.old or {}).get("statement", "")) for c in removed]
-    rest = len(diff.of("facts")) - min(len(fact_items), BRIEF_ITEMS)
-    items += fact_items[:BRIEF_ITEMS]
+    room = BRIEF_ITEMS if "sections" in audience.parts else SHORT_BRIEF_ITEMS
+    rest = len(diff.of("facts")) - min(len(fact_items), room)
+    items += fact_items[:room]
     more = _plural("more", rest) if rest > 0 else ""
-    return News(LABELS["title"].format(when=when), when, summary, tuple(items), more, marks, diff)
+    # New judgments are printed in full, and marked, among the key judgments of a brief that has them: the list
+    # names them only where the brief does not show its judgments.
+    listed = [i for i in items if not (i.label == LABELS["new_judgment"] and "judgments" in audience.parts)]
+    return News(LABELS["title"].format(when=when), when, summary, tuple(listed), more, marks, diff,
+                tuple(i for i in items if i.judgment))
 
 
 def _first_words(judgment: dict[str, Any], words: int = 8) -> str:

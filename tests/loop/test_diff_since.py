@@ -13,16 +13,16 @@ from conftest import replace_in, run_cli
 from loop.readers import docx_lines, email_text, pdf_text, slides
 from loop.test_confidence import EPOCH, with_confidence
 
-NEW_FACT = '''  - id: money-2024-q1-lanes
-    statement: The city spent $0.9 million on protected bike lanes in the first quarter of 2024.
-    date: "2024-03"
-    topic: money
+NEW_FACT = '''  - id: use-2023-collisions
+    statement: The police counted 41 bicycle collisions in 2023.
+    date: "2023"
+    topic: usage
     kind: figure
     weight: 1
     sources:
-      - {source: council-2024, locator: "chapter 4, para. 3"}
+      - {source: council-2024, locator: "chapter 3, para. 1"}
     values:
-      - {value: 900000, currency: USD}
+      - {value: 41, unit: collisions}
 '''
 
 
@@ -34,7 +34,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     facts = with_confidence(work)
     r = run_cli("build", "--facts", "facts", "--out", "old", "--no-limits", cwd=work, env=EPOCH)
     assert r.code == 0, r.err
-    replace_in(facts / "facts" / "money.yaml", "facts:\n", "facts:\n" + NEW_FACT)
+    replace_in(facts / "facts" / "usage.yaml", "facts:\n", "facts:\n" + NEW_FACT)  # checked against the text
     replace_in(facts / "facts" / "usage.yaml", "In 2020 the council counted 8,100 cycle trips a day.",
                "In 2020 the council's counters recorded 8,100 cycle trips a day.")
     replace_in(facts / "analysis.yaml", "level: moderate", "level: high")
@@ -64,7 +64,7 @@ def test_diff_as_text(two_builds: Path) -> None:
         "new: analyst brief of 2026-01-01",
         "",
         "Facts: 1 added, 1 changed, 0 removed",
-        "  + money-2024-q1-lanes: The city spent $0.9 million on protected bike lanes in the first quarter of 2024.",
+        "  + use-2023-collisions: The police counted 41 bicycle collisions in 2023.",
         "  ~ use-2020-daily-trips: In 2020 the council's counters recorded 8,100 cycle trips a day.",
         '      statement: "In 2020 the council counted 8,100 cycle trips a day." -> '
         '"In 2020 the council\'s counters recorded 8,100 cycle trips a day."',
@@ -83,7 +83,7 @@ def test_diff_as_json(two_builds: Path) -> None:
     r = run_cli("diff", "old/analyst", "new/analyst", "--format", "json", cwd=two_builds)
     assert r.code == 0, r.err
     data = json.loads(r.out)
-    assert [c["id"] for c in data["facts"]["added"]] == ["money-2024-q1-lanes"]
+    assert [c["id"] for c in data["facts"]["added"]] == ["use-2023-collisions"]
     assert data["facts"]["changed"][0]["id"] == "use-2020-daily-trips"
     assert data["facts"]["changed"][0]["old"]["statement"] == "In 2020 the council counted 8,100 cycle trips a day."
     assert data["facts"]["removed"] == []
@@ -96,7 +96,7 @@ def test_diff_as_json(two_builds: Path) -> None:
 def test_diff_the_other_way_reports_removals(two_builds: Path) -> None:
     r = run_cli("diff", "new/analyst", "old/analyst", cwd=two_builds)
     assert "Facts: 0 added, 1 changed, 1 removed" in r.out
-    assert "  - money-2024-q1-lanes: The city spent $0.9 million" in r.out
+    assert "  - use-2023-collisions: The police counted 41 bicycle collisions in 2023." in r.out
     assert "      confidence: high -> moderate" in r.out
 
 
@@ -111,8 +111,7 @@ def test_since_a_bundle_in_the_brief(two_builds: Path) -> None:
     section = lines[start + 2:start + 6]
     assert "Judgment changed: “Spending rose from $1.1 million to $3.2 million…”: confidence moderate → high" \
         in section
-    assert any(s.startswith("New: The city spent $0.9 million on protected bike lanes in the first quarter of 2024.")
-               for s in section)
+    assert any(s.startswith("New: The police counted 41 bicycle collisions in 2023.") for s in section)
     assert any(s.startswith("Revised: In 2020 the council's counters recorded 8,100 cycle trips a day.")
                for s in section)
     # the changed judgment is marked where it stands
