@@ -221,5 +221,13 @@ class Analysis(Strict):
     indicators: list[Point] = []
     section_leads: dict[Id, Point] = {}
 
+    @field_validator("judgments", mode="before")
+    @classmethod
+    def _points_are_judgments(cls, value: object) -> object:
+        """A plain Point (as code built analyses before judgments stated confidence) is a judgment stating none."""
+        if isinstance(value, list):
+            return [v.model_dump(by_alias=True) if type(v) is Point else v for v in value]
+        return value
+
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9 -]*$")
