@@ -25,6 +25,7 @@ except KeyboardInterrupt:  # Ctrl-C while Python is still starting: nothing has 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sourced fact base in; policy brief and deck out.")
 T = TypeVar("T")
 _STOPPED_BY: list[int] = []  # the signal that turned into KeyboardInterrupt, for the exit code 128 + signal
+_RESULT: list[int] = []  # the command's exit code once it has returned: a signal after that ends with it
 
 FactsOpt = Annotated[Path | None, typer.Option("--facts", help="Fact base folder (default: the built-in seeds/).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known by this date (YYYY[-MM[-DD]]).")]
@@ -64,7 +65,7 @@ def _run(job: Callable[[], T]) -> T:
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (from `kill`, a CI runner, a closing terminal) unwinds like Ctrl-C, so the same cleanup runs.
-    For `main` only: on leaving, both signals are ignored for the rest of the process.
+    For `main` only: on leaving, either signal ends the process at once (`_end_now`).
 
     Only in this process: a worker forked from it that has not yet set its own handlers just ends quietly,
     instead of printing a KeyboardInterrupt from the middle of its start-up."""
@@ -87,10 +88,15 @@ def _terminate_as_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
-        # The command has finished (or failed) and the process only has to exit: a signal now would turn a
-        # finished build into an exit by that signal, so it is ignored for the last moments.
+        # The command has finished (or failed) and the process only has to exit. A signal now must neither turn a
+        # finished build into an interrupted one nor wait for anything (Python's exit hooks join threads and
+        # processes): it ends the process at once, with the command's own exit code.
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_IGN)
+            signal.signal(sig, _end_now)
+
+
+def _end_now(signum: int, frame: object) -> None:
+    _leave(128 + _STOPPED_BY[0] if _STOPPED_BY else _RESULT[0] if _RESULT else 128 + signum)
 
 
 def _unraisable(info: sys.UnraisableHookArgs) -> None:
@@ -232,8 +238,8 @@ def build_cmd(
     = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", min=0, help=(
-        "Processes: one per audience, or for a single audience this one and one each for its PDF and PPTX "
-        "(0 = as the free cores allow; 1 = this process only)."))] = 0,
+        "At most this many processes: one per audience (never more than the cores), or for a single audience "
+        "this one and one each for its PDF and PPTX (0 = as the cores allow; 1 = this process only)."))] = 0,
 ) -> None:
     """Build the brief (DOCX, PDF), the deck (PPTX), a draft email and a manifest for each audience."""
 
@@ -316,6 +322,7 @@ def main() -> None:
     try:
         with _terminate_as_interrupt():
             code = app(standalone_mode=False, prog_name="briefkit")
+            _RESULT.append(code if isinstance(code, int) else 0)
     except no_args:
         sys.exit(2)  # the help has been shown
     except click_errors.ClickException as exc:
@@ -333,18 +340,28 @@ def main() -> None:
     if _STOPPED_BY:
         _leave(code if isinstance(code, int) else 130)
     # What is left is garbage: frozen, it is not walked once more by the collection Python makes on its way out
-    # (0.2 s after a build, measured). Exit hooks still run, so temporary files are still removed.
+    # (0.2 s after a build, measured). Exit hooks still run, so temporary files are still removed; no worker is
+    # left for them to wait on.
     gc.freeze()
+    _end_children()
     sys.exit(code if isinstance(code, int) else 0)
 
 
 def _leave(code: int) -> None:
     """End an interrupted run now. Our cleanup has run (staging folders removed, workers stopped); Python's exit
     hooks would join threads and processes the interruption may have left mid-way, which can wait for ever."""
+    _end_children()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(code)
+
+
+def _end_children() -> None:
+    """No process of this build outlives it, whatever the moment it was stopped at (`parallel.end_children`)."""
+    if "briefkit.parallel" in sys.modules:
+        with contextlib.suppress(Exception):
+            sys.modules["briefkit.parallel"].end_children()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,283 @@
+"""Processes that always answer: builds under every start method, stopped at random moments, with a worker
+frozen by SIGSTOP or orphaned by a SIGKILLed build, and with absurd --jobs values.
+
+The promise (decision 50, docs/errors.md): Ctrl-C and SIGTERM end any build within 2 seconds with exit 130 or
+143, leave the previous outputs as they were (or, when the signal came after publishing began, the whole new
+ones), leave no temporary file and no process behind. A process "of a build" is found by a mark in its
+environment, which every process the build starts inherits, whatever the start method (spawn and forkserver
+workers do not carry the build's command line).
+
+The random moments come from a seeded generator: the seed is in every failure message; BRIEFKIT_SIGNAL_SEED
+replays it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, ROOT, run_cli
+from tests.robustness.conftest import EPOCH, assert_user_error, leftovers, snapshot
+
+NEW = ("--to", "someone.new@example.org")  # changes the email and the manifest: a finished build is visible
+SINGLE = ("--audience", "executive", "--no-limits", "--jobs", "2")  # the PDF in a helper process, always
+SEVERAL = ("--audience", "executive,analyst", "--no-limits", "--jobs", "2")  # a worker per audience
+DEADLINE = 2.0  # seconds from the signal to the build's exit
+SEED = int(os.environ.get("BRIEFKIT_SIGNAL_SEED") or random.SystemRandom().randrange(10**6))
+_SELF = os.path.realpath(sys.executable)
+
+
+def marked(mark: str) -> list[int]:
+    """Processes whose environment carries `mark`: the build and everything it started, however started."""
+    found = []
+    needle = f"BRIEFKIT_TEST_MARK={mark}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:  # gone meanwhile, or a zombie
+            continue
+    return found
+
+
+def pythons(pids: list[int]) -> list[int]:
+    """The Python processes among `pids` (not the fc-list or gcc a worker may run for a moment)."""
+    found = []
+    for pid in pids:
+        try:
+            if os.path.realpath(f"/proc/{pid}/exe") == _SELF:
+                found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+def start(out: Path, *args: str, method: str = "fork", tmp: Path | None = None) -> tuple[subprocess.Popen[str], str]:
+    """A build in its own process group (a terminal's Ctrl-C goes to the group), marked for `marked`."""
+    mark = uuid.uuid4().hex
+    env = {**os.environ, **EPOCH, "BRIEFKIT_TEST_MARK": mark, "BRIEFKIT_START_METHOD": method,
+           **({"TMPDIR": str(tmp)} if tmp else {})}
+    build = subprocess.Popen([sys.executable, "-m", "briefkit.cli", "build", "--facts", str(EXAMPLE), "--out",
+                              str(out), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    return build, mark
+
+
+def finish(build: subprocess.Popen[str], timeout: float) -> tuple[float, str]:
+    """Seconds until the build exits (it is killed, and the test fails, past `timeout`), and its stderr."""
+    start_at = time.monotonic()
+    try:
+        _out, err = build.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(build.pid, signal.SIGKILL)
+        build.communicate()
+        raise AssertionError(f"the build did not end within {timeout} s: {build.args}") from None
+    return time.monotonic() - start_at, err
+
+
+def none_left(mark: str, seconds: float = 1.0) -> list[int]:
+    """The build's processes still there after `seconds` (a killed worker needs a moment to be reaped)."""
+    deadline = time.monotonic() + seconds
+    while (left := marked(mark)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def whole(folder: Path) -> bool:
+    import hashlib
+    import json
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    return set(listed) | {"manifest.json"} == {p.name for p in folder.iterdir()} and all(
+        hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest for name, digest in listed.items())
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A good build of both audiences in one process: the bytes every other way of building must give, and the
+    outputs every interrupted build must leave as they were."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    r = run_cli("build", "--facts", str(EXAMPLE), "--audience", "executive,analyst", "--no-limits", "--jobs", "1",
+                *NEW, "--out", str(out), env=EPOCH)
+    assert r.code == 0, r.err
+    return out
+
+
+def _copy(reference: Path, dest: Path) -> Path:
+    import shutil
+
+    shutil.copytree(reference, dest, ignore=shutil.ignore_patterns(".cache", ".briefkit.lock"))
+    return dest
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_builds_under_every_start_method_give_the_same_bytes(method: str, reference: Path, tmp_path: Path) -> None:
+    """Python 3.14 starts processes with forkserver on Linux, macOS with spawn: a worker per audience and the
+    PDF's and deck's helpers (--jobs 3) work under each, and make the bytes one process makes."""
+    for args in (("--audience", "executive,analyst", "--jobs", "2"), ("--audience", "executive", "--jobs", "3")):
+        out = tmp_path / f"out-{args[1]}"
+        build, mark = start(out, *args, "--no-limits", *NEW, method=method)
+        _seconds, err = finish(build, 300)
+        assert build.returncode == 0, (method, args, err)
+        assert "Traceback" not in err and "internal error" not in err, err
+        for audience in args[1].split(","):
+            assert snapshot(out / audience) == snapshot(reference / audience), (method, args, audience)
+        assert none_left(mark) == [], f"{method}: processes left behind"
+
+
+def test_a_start_method_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    r = run_cli("build", "--facts", str(EXAMPLE), *SEVERAL, "--out", str(tmp_path / "out"),
+                env={**EPOCH, "BRIEFKIT_START_METHOD": "vfork"})
+    assert_user_error(r, "BRIEFKIT_START_METHOD", "'vfork' is not a start method here; choose from", code=2)
+    assert not (tmp_path / "out").exists()
+
+
+def _timed_build(args: tuple[str, ...], tmp_path: Path) -> float:
+    out = tmp_path / f"timed-{len(list(tmp_path.iterdir()))}"
+    build, mark = start(out, *args, *NEW)
+    seconds, err = finish(build, 300)
+    assert build.returncode == 0, err
+    assert none_left(mark) == []
+    return seconds
+
+
+def test_signals_at_random_moments_end_any_build_within_two_seconds(reference: Path, tmp_path: Path) -> None:
+    """Eight builds (one audience with its PDF's process, and two audiences in two workers) each get Ctrl-C (to
+    the process group, as a terminal sends it) or SIGTERM (to the build alone, as `kill` sends it, or to the
+    group) at a random moment between its start and its usual end."""
+    rng = random.Random(SEED)
+    lengths = {args: _timed_build(args, tmp_path) for args in (SINGLE, SEVERAL)}
+    ways = [("SIGINT", True), ("SIGTERM", False), ("SIGTERM", True)]
+    stopped = 0
+    for trial in range(8):
+        args = (SINGLE, SEVERAL)[trial % 2]
+        name, to_group = ways[trial % 3]
+        delay = round(rng.uniform(0.0, lengths[args]), 2)
+        where = f"seed {SEED}, trial {trial}: {name} to the {'group' if to_group else 'build'} after {delay} s " \
+                f"of {args[1]} (a build takes {lengths[args]:.1f} s)"
+        out = _copy(reference, tmp_path / f"out-{trial}")
+        before = snapshot(out)
+        tmp = tmp_path / f"tmp-{trial}"
+        tmp.mkdir()
+        build, mark = start(out, *args, *NEW, tmp=tmp)
+        time.sleep(delay)
+        sig = signal.Signals[name]
+        if build.poll() is None:
+            (os.killpg if to_group else os.kill)(build.pid, sig)
+        seconds, err = finish(build, 30)
+        code = build.returncode
+        assert "Traceback" not in err and "internal error" not in err, (where, err)
+        assert none_left(mark) == [], f"{where}: processes left behind"
+        assert leftovers(out) == [], where
+        assert list(tmp.iterdir()) == [], f"{where}: temporary files left in TMPDIR"
+        if code == 0:  # it had finished (or was publishing): the new outputs, whole
+            assert all(whole(out / a) for a in args[1].split(",")), where
+            continue
+        stopped += 1
+        assert seconds <= DEADLINE, f"{where}: it took {seconds:.2f} s to end"
+        # -N: the signal came in Python's first tenth of a second, before briefkit's code ran (a shell shows
+        # 128 + N for that too); nothing had begun.
+        assert code in (128 + sig, -sig), (where, code, err)
+        if "just after the new outputs were put in place" in err:
+            assert all(whole(out / a) for a in args[1].split(",")), where
+        else:
+            assert snapshot(out) == before, f"{where}: the previous outputs changed"
+        if code > 0:
+            assert err.strip().splitlines()[-1].startswith("briefkit: interrupted"), (where, err)
+    assert stopped >= 4, f"seed {SEED}: too few signals landed before the builds finished to test anything"
+
+
+def _workers(mark: str, build: int, least: int, seconds: float = 60) -> list[int]:
+    """The build's Python worker processes, once there are at least `least` of them."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [pid for pid in pythons(marked(mark)) if pid != build and not _is_server(pid)]
+        if len(found) >= least:
+            return found
+        time.sleep(0.02)
+    raise AssertionError("the build did not start its workers")
+
+
+def _is_server(pid: int) -> bool:
+    """multiprocessing's forkserver and resource tracker: not workers."""
+    try:
+        return b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes() and \
+            b"spawn_main" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("args", [SEVERAL, SINGLE], ids=["two-audiences", "pdf-helper"])
+def test_a_worker_frozen_by_sigstop_does_not_hold_the_build(args: tuple[str, ...], reference: Path,
+                                                            tmp_path: Path) -> None:
+    """A stopped process cannot unwind on SIGTERM: the build kills it, and still ends within 2 seconds."""
+    out = _copy(reference, tmp_path / "out")
+    before = snapshot(out)
+    build, mark = start(out, *args, *NEW)
+    frozen = _workers(mark, build.pid, 1)[0]
+    os.kill(frozen, signal.SIGSTOP)
+    time.sleep(0.5)
+    build.send_signal(signal.SIGTERM)
+    seconds, err = finish(build, 30)
+    assert build.returncode == 143, err
+    assert seconds <= DEADLINE, f"it took {seconds:.2f} s to end"
+    assert none_left(mark) == [], "the frozen worker was left behind"
+    assert snapshot(out) == before and leftovers(out) == []
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_workers_end_when_the_build_is_killed(method: str, tmp_path: Path) -> None:
+    """SIGKILL cannot be caught: the workers notice their parent is gone and end by themselves (under
+    forkserver they are the server's children, not the build's)."""
+    build, mark = start(tmp_path / "out", *SEVERAL, method=method)
+    _workers(mark, build.pid, 2)
+    build.kill()
+    finish(build, 30)
+    assert none_left(mark, seconds=DEADLINE) == [], f"{method}: workers outlived the build"
+
+
+def test_the_first_audience_in_order_reports_its_error_however_fast_the_others_fail(tmp_path: Path) -> None:
+    """Both audiences break their length limits on the small example; the executive brief fails first, but the
+    error shown is the analyst's, as in a one-process build: the same command says the same thing each time."""
+    args = ("build", "--facts", str(EXAMPLE), "--audience", "analyst,executive", "--out", str(tmp_path / "out"))
+    one = run_cli(*args, "--jobs", "1", env=EPOCH)
+    two = run_cli(*args, "--jobs", "2", env=EPOCH)
+    assert one.code == two.code == 1, (one.err, two.err)
+    assert one.err.splitlines()[-1] == two.err.splitlines()[-1]
+    assert "analyst.yaml" in two.err.splitlines()[-1]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("-1", "Input should be greater than or equal to 0"),
+    ("x", "Input should be a valid integer"),
+    ("1.5", "Input should be a valid integer"),
+    ("", "Input should be a valid integer"),
+])
+def test_absurd_jobs_values_are_one_line_usage_errors(value: str, message: str, tmp_path: Path) -> None:
+    r = run_cli("build", "--facts", str(EXAMPLE), *SEVERAL[:-2], f"--jobs={value}", "--out", str(tmp_path / "o"))
+    assert_user_error(r, "briefkit build", f"Invalid value for '--jobs': {message}", code=2)
+
+
+def test_a_huge_jobs_value_is_clamped_to_what_the_work_and_the_cores_can_use(tmp_path: Path) -> None:
+    """--jobs 10**9 asks for a billion processes: a build of two audiences starts at most one per audience and
+    per core, and succeeds."""
+    build, mark = start(tmp_path / "out", "--audience", "executive,analyst", "--no-limits", "--jobs", str(10**9))
+    most = 0
+    while build.poll() is None:
+        most = max(most, len(pythons(marked(mark))))
+        time.sleep(0.02)
+    _seconds, err = finish(build, 300)
+    assert build.returncode == 0, err
+    limit = 1 + min(2, len(os.sched_getaffinity(0)))  # the build itself, then its workers
+    assert 1 <= most <= limit, f"{most} processes at once"
