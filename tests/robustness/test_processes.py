@@ -27,7 +27,9 @@ import pytest
 from conftest import EXAMPLE, ROOT, run_cli
 from tests.robustness.conftest import EPOCH, assert_user_error, leftovers, snapshot
 
-NEW = ("--to", "someone.new@example.org")  # changes the email and the manifest: a finished build is visible
+NEW = ("--to", "someone.new@example.org")  # the reference build's recipient
+OTHER = ("--to", "someone.else@example.org")  # a build over a copy of the reference...
+LATER = {"SOURCE_DATE_EPOCH": "1767312000"}  # ... made a day later: every file has a new date, all is made again
 SINGLE = ("--audience", "executive", "--no-limits", "--jobs", "2")  # the PDF in a helper process, always
 SEVERAL = ("--audience", "executive,analyst", "--no-limits", "--jobs", "2")  # a worker per audience
 DEADLINE = 2.0  # seconds from the signal to the build's exit
@@ -62,10 +64,11 @@ def pythons(pids: list[int]) -> list[int]:
     return found
 
 
-def start(out: Path, *args: str, method: str = "fork", tmp: Path | None = None) -> tuple[subprocess.Popen[str], str]:
+def start(out: Path, *args: str, method: str = "fork", tmp: Path | None = None,
+          epoch: dict[str, str] = EPOCH) -> tuple[subprocess.Popen[str], str]:
     """A build in its own process group (a terminal's Ctrl-C goes to the group), marked for `marked`."""
     mark = uuid.uuid4().hex
-    env = {**os.environ, **EPOCH, "BRIEFKIT_TEST_MARK": mark, "BRIEFKIT_START_METHOD": method,
+    env = {**os.environ, **epoch, "BRIEFKIT_TEST_MARK": mark, "BRIEFKIT_START_METHOD": method,
            **({"TMPDIR": str(tmp)} if tmp else {})}
     build = subprocess.Popen([sys.executable, "-m", "briefkit.cli", "build", "--facts", str(EXAMPLE), "--out",
                               str(out), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -170,7 +173,7 @@ def test_signals_at_random_moments_end_any_build_within_two_seconds(reference: P
         before = snapshot(out)
         tmp = tmp_path / f"tmp-{trial}"
         tmp.mkdir()
-        build, mark = start(out, *args, *NEW, tmp=tmp)
+        build, mark = start(out, *args, *OTHER, tmp=tmp, epoch=LATER)
         time.sleep(delay)
         sig = signal.Signals[name]
         if build.poll() is None:
@@ -198,24 +201,25 @@ def test_signals_at_random_moments_end_any_build_within_two_seconds(reference: P
     assert stopped >= 4, f"seed {SEED}: too few signals landed before the builds finished to test anything"
 
 
-def _workers(mark: str, build: int, least: int, seconds: float = 60) -> list[int]:
+def _workers(mark: str, build: subprocess.Popen[str], least: int) -> list[int]:
     """The build's Python worker processes, once there are at least `least` of them."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = [pid for pid in pythons(marked(mark)) if pid != build and not _is_server(pid)]
+    while build.poll() is None:
+        found = [pid for pid in pythons(marked(mark)) if pid != build.pid and not _is_server(pid, build.pid)]
         if len(found) >= least:
             return found
         time.sleep(0.02)
-    raise AssertionError("the build did not start its workers")
+    raise AssertionError(f"the build ended before its workers were seen: {build.communicate()[1]}")
 
 
-def _is_server(pid: int) -> bool:
-    """multiprocessing's forkserver and resource tracker: not workers."""
+def _is_server(pid: int, build: int) -> bool:
+    """multiprocessing's resource tracker, or its forkserver (a child of the build whose own children are the
+    workers, and whose command line they share): not workers."""
     try:
-        return b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes() and \
-            b"spawn_main" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except OSError:
         return False
+    return b"resource_tracker" in cmdline or (b"forkserver" in cmdline and parent == build)
 
 
 @pytest.mark.parametrize("args", [SEVERAL, SINGLE], ids=["two-audiences", "pdf-helper"])
@@ -224,8 +228,8 @@ def test_a_worker_frozen_by_sigstop_does_not_hold_the_build(args: tuple[str, ...
     """A stopped process cannot unwind on SIGTERM: the build kills it, and still ends within 2 seconds."""
     out = _copy(reference, tmp_path / "out")
     before = snapshot(out)
-    build, mark = start(out, *args, *NEW)
-    frozen = _workers(mark, build.pid, 1)[0]
+    build, mark = start(out, *args, *OTHER, epoch=LATER)
+    frozen = _workers(mark, build, 1)[0]
     os.kill(frozen, signal.SIGSTOP)
     time.sleep(0.5)
     build.send_signal(signal.SIGTERM)
@@ -241,7 +245,7 @@ def test_workers_end_when_the_build_is_killed(method: str, tmp_path: Path) -> No
     """SIGKILL cannot be caught: the workers notice their parent is gone and end by themselves (under
     forkserver they are the server's children, not the build's)."""
     build, mark = start(tmp_path / "out", *SEVERAL, method=method)
-    _workers(mark, build.pid, 2)
+    _workers(mark, build, 2)
     build.kill()
     finish(build, 30)
     assert none_left(mark, seconds=DEADLINE) == [], f"{method}: workers outlived the build"
