@@ -16,11 +16,20 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-try:
-    import typer
-except KeyboardInterrupt:  # Ctrl-C while Python is still starting: nothing has been done yet
+
+def _stopped_early(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM while the command line is still being set up: nothing has been done, no process
+    started; end now, with the exit code and the line of any interrupted run (not a traceback)."""
     sys.stderr.write("briefkit: interrupted; the previous outputs are untouched\n")
-    raise SystemExit(130) from None
+    os._exit(128 + signum)
+
+
+if (__name__ == "__main__" or Path(sys.argv[0]).name == "briefkit") and \
+        threading.current_thread() is threading.main_thread():  # the program, not a library import
+    for _sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(_sig, _stopped_early)  # until `main` puts its own handlers in place
+
+import typer  # noqa: E402  (after the handlers above: importing it takes a tenth of a second)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sourced fact base in; policy brief and deck out.")
 T = TypeVar("T")
