@@ -114,6 +114,8 @@ class Worker:
         """The worker ended without answering, killed from outside (the kernel's out-of-memory killer, a `kill`)."""
         self.process.join(timeout=GRACE)
         code = self.process.exitcode
+        if code is not None and code > 128 and code - 128 in _STOP_SIGNALS:  # unwound on SIGTERM (`_exit_cleanly`)
+            code = 128 - code
         if code is not None and code < 0:
             how = f"was stopped by signal {-code} ({signal.Signals(-code).name})"
         else:

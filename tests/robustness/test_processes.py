@@ -166,7 +166,9 @@ def test_signals_at_random_moments_end_any_build_within_two_seconds(reference: P
     for trial in range(8):
         args = (SINGLE, SEVERAL)[trial % 2]
         name, to_group = ways[trial % 3]
-        delay = round(rng.uniform(0.0, lengths[args]), 2)
+        # From 0.25 s: before that Python itself is starting (site-packages, before any line of briefkit runs),
+        # where a signal ends the process by the signal, or Ctrl-C prints Python's own "KeyboardInterrupt".
+        delay = round(rng.uniform(0.25, lengths[args]), 2)
         where = f"seed {SEED}, trial {trial}: {name} to the {'group' if to_group else 'build'} after {delay} s " \
                 f"of {args[1]} (a build takes {lengths[args]:.1f} s)"
         out = _copy(reference, tmp_path / f"out-{trial}")
@@ -285,3 +287,21 @@ def test_a_huge_jobs_value_is_clamped_to_what_the_work_and_the_cores_can_use(tmp
     assert build.returncode == 0, err
     limit = 1 + min(2, len(os.sched_getaffinity(0)))  # the build itself, then its workers
     assert 1 <= most <= limit, f"{most} processes at once"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_an_audience_worker_ended_from_outside_is_one_clear_line(sig: signal.Signals, reference: Path,
+                                                                 tmp_path: Path) -> None:
+    """`kill` or the out-of-memory killer ends one audience's worker: the build says so on one line and stops
+    the other worker; nothing is published."""
+    out = _copy(reference, tmp_path / "out")
+    before = snapshot(out)
+    build, mark = start(out, *SEVERAL, *OTHER, epoch=LATER)
+    os.kill(_workers(mark, build, 2)[0], sig)
+    _seconds, err = finish(build, 60)
+    assert build.returncode == 1, err
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert err.splitlines()[-1] == (f"briefkit: a process of this build was stopped by signal {int(sig)} "
+                                    f"({sig.name}) before finishing; nothing was published: run the build again")
+    assert snapshot(out) == before and leftovers(out) == []
+    assert none_left(mark) == []
