@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from briefkit.paths import builtin_seeds
 from conftest import EXAMPLE, ROOT, run_cli
 from tests.robustness.conftest import EPOCH, assert_user_error, leftovers, snapshot
 
@@ -242,15 +243,36 @@ def test_a_worker_frozen_by_sigstop_does_not_hold_the_build(args: tuple[str, ...
     assert snapshot(out) == before and leftovers(out) == []
 
 
+def _busy(pid: int) -> bool:
+    """Working: past its start-up (a second of processor time) and not waiting on a pipe."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        waiting = Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False
+    return int(fields[11]) + int(fields[12]) > os.sysconf("SC_CLK_TCK") and "pipe" not in waiting
+
+
 @pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
 def test_workers_end_when_the_build_is_killed(method: str, tmp_path: Path) -> None:
     """SIGKILL cannot be caught: the workers notice their parent is gone and end by themselves (under
     forkserver they are the server's children, not the build's)."""
-    build, mark = start(tmp_path / "out", *SEVERAL, method=method)
-    _workers(mark, build, 2)
+    # The real fact base (the later --facts wins): audiences long enough to be killed in the middle of.
+    build, mark = start(tmp_path / "out", *SEVERAL, "--facts", str(builtin_seeds()), method=method)
+    workers = _workers(mark, build, 2)
+    # Killed while a worker is busy with its audience, not waiting on its pipe, whose closing would tell it.
+    while not any(_busy(pid) for pid in workers):
+        assert build.poll() is None, "the build ended before it could be killed"
+        time.sleep(0.05)
     build.kill()
-    finish(build, 30)
-    assert none_left(mark, seconds=DEADLINE) == [], f"{method}: workers outlived the build"
+    build.wait(30)  # not `communicate`: reading the pipes the workers share with the build made them end too
+    # (observed, without the watch on their parent), which is not what is tested here
+    for pipe in (build.stdout, build.stderr):
+        pipe.close()
+    left = none_left(mark, seconds=DEADLINE)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"{method}: workers outlived the build"
 
 
 def test_the_first_audience_in_order_reports_its_error_however_fast_the_others_fail(tmp_path: Path) -> None:
