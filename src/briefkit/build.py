@@ -238,6 +238,8 @@ _HELPED = {"pdf": ("briefkit.writers.pdf", "briefkit.charts"), "pptx": ("briefki
 
 def _audience_processes(options: BuildOptions, audiences: int) -> int:
     """Processes for several audiences: one each, at most one per core, at most `--jobs` (0: no more limit)."""
+    if audiences == 1 or options.jobs == 1:
+        return 1
     from briefkit.parallel import cores
 
     return max(1, min(options.jobs or audiences, audiences, cores()))
