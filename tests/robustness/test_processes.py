@@ -327,3 +327,25 @@ def test_an_audience_worker_ended_from_outside_is_one_clear_line(sig: signal.Sig
                                     f"({sig.name}) before finishing; nothing was published: run the build again")
     assert snapshot(out) == before and leftovers(out) == []
     assert none_left(mark) == []
+
+
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+@pytest.mark.parametrize(("name", "to_group"), [("SIGINT", True), ("SIGTERM", False)], ids=["ctrl-c", "kill"])
+def test_signals_end_builds_under_the_other_start_methods_too(method: str, name: str, to_group: bool,
+                                                              reference: Path, tmp_path: Path) -> None:
+    """Ctrl-C and SIGTERM while the workers (a forkserver's or spawned children) are at work."""
+    out = _copy(reference, tmp_path / "out")
+    before = snapshot(out)
+    build, mark = start(out, *SEVERAL, *OTHER, method=method, epoch=LATER)
+    workers = _workers(mark, build, 2)
+    while not any(_busy(pid) for pid in workers):
+        assert build.poll() is None, "the build ended before it could be stopped"
+        time.sleep(0.05)
+    sig = signal.Signals[name]
+    (os.killpg if to_group else os.kill)(build.pid, sig)
+    seconds, err = finish(build, 30)
+    assert build.returncode == 128 + sig, err
+    assert seconds <= DEADLINE, f"it took {seconds:.2f} s to end"
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("briefkit: interrupted"), err
+    assert none_left(mark) == [], "processes left behind"
+    assert snapshot(out) == before and leftovers(out) == []
