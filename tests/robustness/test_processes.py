@@ -349,3 +349,15 @@ def test_signals_end_builds_under_the_other_start_methods_too(method: str, name:
     assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("briefkit: interrupted"), err
     assert none_left(mark) == [], "processes left behind"
     assert snapshot(out) == before and leftovers(out) == []
+
+
+def test_a_negative_jobs_value_from_the_library_is_a_usage_error(tmp_path: Path) -> None:
+    """The command line refuses it before; a program calling `build` gets the same rule as one line."""
+    from briefkit.build import BuildOptions, build
+    from briefkit.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        build(BuildOptions(facts=EXAMPLE, out=tmp_path / "out", jobs=-1))
+    assert str(caught.value) == ("--jobs: -1 is not a number of processes; give 1 or more, or 0 for as many as the "
+                                 "cores and the work allow")
+    assert not (tmp_path / "out").exists()
