@@ -35,6 +35,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sourced fact
 T = TypeVar("T")
 _STOPPED_BY: list[int] = []  # the signal that turned into KeyboardInterrupt, for the exit code 128 + signal
 _RESULT: list[int] = []  # the command's exit code once it has returned: a signal after that ends with it
+_TOLD: list[str] = []  # the interruption's line, once printed
 
 FactsOpt = Annotated[Path | None, typer.Option("--facts", help="Fact base folder (default: the built-in seeds/).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known by this date (YYYY[-MM[-DD]]).")]
@@ -54,16 +55,15 @@ def _run(job: Callable[[], T]) -> T:
     except KeyboardInterrupt as exc:
         signum = _STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT
         if isinstance(exc, PublishedInterrupt):
-            typer.echo("briefkit: interrupted just after the new outputs were put in place; they are complete",
-                       err=True)
+            _say_interrupted("briefkit: interrupted just after the new outputs were put in place; they are complete")
         else:
-            typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+            _say_interrupted()
         raise typer.Exit(128 + signum) from None
     except typer.Exit:
         raise
     except Exception:
         if _STOPPED_BY:  # the interrupt surfaced as another error (an import cut short fails with ImportError)
-            typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+            _say_interrupted()
             raise typer.Exit(128 + _STOPPED_BY[0]) from None
         log = _write_crash_log()
         typer.echo(f"briefkit: internal error (a bug, not your input); please report it with the log {log}",
@@ -102,6 +102,13 @@ def _terminate_as_interrupt() -> Iterator[None]:
         # processes): it ends the process at once, with the command's own exit code.
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, _end_now)
+
+
+def _say_interrupted(line: str = "briefkit: interrupted; the previous outputs are untouched") -> None:
+    """Once: the command body and `main` may both see the same interruption (it was printed twice)."""
+    if not _TOLD:
+        _TOLD.append(line)
+        typer.echo(line, err=True)
 
 
 def _end_now(signum: int, frame: object) -> None:
@@ -452,10 +459,10 @@ def main() -> None:
         typer.echo(f"{where}: {message} (see {where} --help)", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:  # Ctrl-C while the arguments were still being read
-        typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+        _say_interrupted()
         _leave(128 + (_STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT))
     if _STOPPED_BY and code == 130:  # Typer turns an interrupt outside a command body into a silent 130
-        typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+        _say_interrupted()
         code = 128 + _STOPPED_BY[0]
     if _STOPPED_BY:
         _leave(code if isinstance(code, int) else 130)
