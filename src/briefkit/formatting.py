@@ -54,3 +54,13 @@ def cell(value: float, kind: str, qualifier: str = "exact", currency: str | None
 
 def human_date(iso: str) -> str:
     return PartialDate.parse(iso).human()
+
+
+def heading(label: str, unit: str | None, kind: str = "number") -> str:
+    """A column's or axis's name with the unit its numbers are in: 'Power (MW)'; the label alone when it names
+    the unit already ('Trips a day' in trips) or the figures carry it (money, percent)."""
+    if not unit or kind in ("money", "percent", "year", "date", "text"):
+        return label
+    if unit.lower() in label.lower() or unit.lower().rstrip("s") in label.lower():
+        return label
+    return f"{label} ({unit})"

@@ -1,61 +1,7 @@
-"""Finding the quantities written in a sentence, so each can be matched to a typed value.
-
-Years, days of the month and numbers inside names (VP-11, Cooperation-2019, 5G, Type 56-3) are not
-quantities. Everything else written in digits is, with "thousand", "million" and "billion" applied.
-"""
+"""Kept for code that imports from here: the number reader lives in `briefkit.factbase.quantities`."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from briefkit.factbase.quantities import Quantity, quantities, same_number, scale_hint
 
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-)
-_DAY_MONTH = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b")
-_MONTH_DAY = re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\d)")
-_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_NUMBER = re.compile(
-    r"(?<![\w/.\-–])"  # not part of a name such as VP-11, CS/SS4 or v1.2
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
-    r"(?P<tail>-\d+|(?=-[A-Za-z])|(?![\w\-–]|\.\d))"  # 296-mile is a quantity; 5G and VP-11 are not
-    r"(?:\s+(?P<scale>thousand|million|billion)\b)?"
-)
-_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
-_DECADE = re.compile(r"(?<![\w/.\-])(1[89]|20)\d0s\b")
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A number as written in a sentence and the value it stands for."""
-
-    text: str
-    value: float
-
-
-def quantities(sentence: str) -> list[Quantity]:
-    """The quantities written in `sentence`, in order; years and dates are left out."""
-    masked = _DAY_MONTH.sub(lambda m: "#" * len(m.group()), sentence)
-    masked = _MONTH_DAY.sub(lambda m: "#" * len(m.group()), masked)
-    masked = _DECADE.sub(lambda m: "#" * len(m.group()), masked)
-    found: list[Quantity] = []
-    for m in _NUMBER.finditer(masked):
-        digits = m.group("num")
-        tail = m.group("tail")
-        if tail and int(tail[1:]) < int(digits.replace(",", "")):
-            continue  # a designation such as Type 56-3, not a range
-        if _YEAR.match(digits) and not m.group("frac") and not m.group("scale"):
-            continue  # a year (and a year range such as 1992-2023)
-        value = float(digits.replace(",", "") + (m.group("frac") or ""))
-        if m.group("scale"):
-            value *= _SCALES[m.group("scale")]
-        found.append(Quantity(digits + (m.group("frac") or ""), value) if not m.group("scale")
-                     else Quantity(sentence[m.start() : m.end()].strip(), value))
-        if tail and not _YEAR.match(tail[1:]):  # a range such as 10-12: its upper end is a quantity too
-            found.append(Quantity(tail[1:], float(tail[1:])))
-    return found
-
-
-def same_number(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+__all__ = ["Quantity", "quantities", "same_number", "scale_hint"]
