@@ -260,10 +260,15 @@ def build_cmd(
             check_limits=not no_limits,
             jobs=jobs,
         )
-        start = time.perf_counter()
-        results = build(options, progress=lambda msg: typer.echo(msg, err=True))
+        from briefkit.build import AudiencesFailed
         from briefkit.summary import print_summary
 
+        start = time.perf_counter()
+        try:
+            results = build(options, progress=lambda msg: typer.echo(msg, err=True))
+        except AudiencesFailed as exc:  # the others were published: say what they are, then what failed
+            print_summary(exc.results, time.perf_counter() - start, timings)
+            raise
         print_summary(results, time.perf_counter() - start, timings)
 
     _run(job)

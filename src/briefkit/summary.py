@@ -28,6 +28,11 @@ def print_summary(results: list[AudienceResult], seconds: float, timings: bool) 
         measured = ", ".join(f"{v} {k.replace('_', ' ').split(' ')[1]}" for k, v in r.measured.items())
         state = "up to date, nothing rebuilt" if r.reused else "built"
         console.print(f"{r.audience}: {state}" + (f" ({measured})" if measured else ""))
+        for note in r.notes:
+            console.print(f"  note: {note}", soft_wrap=True, markup=False)
+        if r.left_out:
+            console.print(f"  left out: {left_out_line(r.left_out)} (each with its reason in "
+                          f"{r.folder / 'manifest.json'})", soft_wrap=True, markup=False)
         if timings:
             stages = Table(title=f"{r.audience}: seconds per stage", show_header=True)
             stages.add_column("stage")
@@ -36,3 +41,38 @@ def print_summary(results: list[AudienceResult], seconds: float, timings: bool) 
                 stages.add_row(stage, f"{s:.3f}")
             console.print(stages)
     console.print(f"done in {seconds:.1f} s")
+
+
+_PLURAL = {"fact": "facts", "chart": "charts", "table": "tables", "conflict": "conflicts", "point": "analysis points"}
+
+
+def left_out_line(left_out: tuple[dict[str, str], ...]) -> str:
+    """'12 facts (weight: 9, facts_per_section: 3), 1 chart (...)': counts by kind, then by the reason's kind."""
+    by_kind: dict[str, dict[str, int]] = {}
+    for item in left_out:
+        reason = _reason_kind(item["reason"])
+        by_kind.setdefault(item["kind"], {}).setdefault(reason, 0)
+        by_kind[item["kind"]][reason] += 1
+    parts = []
+    for kind, reasons in by_kind.items():
+        total = sum(reasons.values())
+        noun = kind if total == 1 else _PLURAL.get(kind, kind + "s")
+        if kind == "conflict" and total == 1:
+            noun = "conflict"
+        parts.append(f"{total} {noun} ({', '.join(f'{r}: {n}' for r, n in reasons.items())})")
+    return "; ".join(parts)
+
+
+def _reason_kind(reason: str) -> str:
+    """The short name of a reason: weight, limits, as-of, section, no part."""
+    if reason.startswith("as of"):
+        return "as-of"
+    if reason.startswith("weight"):
+        return "weight"
+    if "at most" in reason or reason.startswith("this audience reads") or "per_section" in reason:
+        return "limits"
+    if "no " in reason and "part" in reason or "no sections" in reason:
+        return "not in this audience's parts"
+    if "section" in reason:
+        return "section not read"
+    return reason

@@ -136,7 +136,7 @@ def plot_from_dataset(spec: ChartSpec, fb: FactBase) -> Plot:
     for r in records:
         key = (_category(r[x.name], x), _series_name(r, group) if group else y.label)
         cells.setdefault(key, []).append(_amount(r.get(y.name)))
-    shared = {key: parts for key, parts in cells.items() if len(parts) > 1}
+    shared = {key: parts for key, parts in cells.items() if sum(a.value is not None for a in parts) > 1}
     if shared and spec.aggregate != "sum":  # `check` refuses this with the records' lines; never drawn silently
         category, _ = next(iter(shared))
         raise _spec_error(spec, fb, f"several records share the bar {category!r}; write `aggregate: sum` to show "

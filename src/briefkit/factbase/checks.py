@@ -66,6 +66,11 @@ def _check_structure(fb: FactBase, o: Origins) -> list[Problem]:
             if t not in topics:
                 out.append(Problem(path, None, f"section {section.id!r} names unknown topic {t!r}", "sections"))
             in_sections.add(t)
+    ids = {s.id for s in fb.info.sections}
+    for role, named in fb.info.roles.items():
+        for sid in named:
+            if sid not in ids:
+                out.append(Problem(path, None, f"role {role!r} names unknown section {sid!r}", "roles"))
     for t in sorted(topics - in_sections):
         out.append(Problem(path, None, f"topic {t!r} is in no section, so its facts would never be shown", "topics"))
     return out
@@ -227,8 +232,8 @@ def _shared_bars(spec: Any, ds: Any, o: Origins) -> list[Problem]:
     out = []
     for i, record in enumerate(ds.records):
         x = record.get(spec.x)
-        if x in (None, ""):
-            continue
+        if x in (None, "") or record.get(spec.y) is None:
+            continue  # no bar, or a bar with no figure: nothing to add up
         key = (str(x.get("value") if isinstance(x, dict) else x), str(record.get(spec.series)) if spec.series else "")
         if key in seen:
             first = o.problem("dataset", ds.dataset, ("records", seen[key]), "")

@@ -31,7 +31,6 @@ class Section(Strict):
     id: Id
     title: str = Field(min_length=1)
     topics: list[Id] = Field(min_length=1)
-    roles: list[Id] = []  # what an audience may ask for by role (`sections: [role:defence]`)
 
 
 class FactbaseInfo(Strict):
@@ -41,6 +40,7 @@ class FactbaseInfo(Strict):
     topics: dict[Id, str] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
     names: list[str] = []  # names with digits that are no quantity ("Project 22220", "Resolution 2231")
+    roles: dict[Id, list[Id]] = {}  # role -> section ids, in order: what `sections: [role:defence]` reads
     audience_titles: dict[Id, str] = {}  # an audience's title for this subject: {defence: Maritime security}
 
 

@@ -1061,8 +1061,8 @@ def _tick_step(data: ChartData) -> float:
     have; left to the viewer, a wide axis gets a tick every tenth and the labels run together."""
     stacked = _chart_type(data) == XL_CHART_TYPE.COLUMN_STACKED
     columns = zip(*(s.values for s in data.series), strict=True)
-    tops = [sum(v or 0 for v in c) if stacked else max((v or 0 for v in c), default=0) for c in columns]
-    raw = max(tops, default=0) / 5 or 1.0
+    ends = [sum(v or 0 for v in c) if stacked else max((abs(v or 0) for v in c), default=0) for c in columns]
+    raw = max(map(abs, ends), default=0) / 5 or 1.0  # negative bars (temperatures) span the axis too
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
