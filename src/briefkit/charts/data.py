@@ -43,6 +43,7 @@ class Measure:
     label: str
     kind: str = "number"
     currency: str | None = None
+    unit: str | None = None  # the column's declared unit, named on the axis
 
     def text(self, amount: Amount) -> str:
         """'over 5,000', '$21 million', 'about 70%'; '' when the source gives no figure."""
@@ -55,7 +56,7 @@ class Measure:
     def axis_label(self) -> str:
         if self.kind == "money" and self.currency:
             return f"{self.label} ({_CURRENCY_NAMES.get(self.currency, self.currency)})"
-        return self.label
+        return heading(self.label, self.unit, self.kind)
 
 
 @dataclass(frozen=True)
@@ -145,13 +146,13 @@ def plot_from_dataset(spec: ChartSpec, fb: FactBase) -> Plot:
     names = [label if n == y.label and not group else n for n in names]
     cells = {(c, label if s == y.label and not group else s): v for (c, s), v in cells.items()}
     amounts = tuple(tuple(combine(cells.get((c, s), [])) for c in categories) for s in names)
-    sums = tuple(f"{c}{f' ({s})' if group else ''}: " + " + ".join(Measure(y.label, y.type).text(a) for a in parts)
+    sums = tuple(f"{c}{f' ({s})' if group else ''}: " + " + ".join(Measure(y.label, y.type, y.currency or ("USD" if y.type == "money" else None)).text(a) for a in parts)
                  for (c, s), parts in shared.items())
     cited = [s for r in records for f in _facts(r) if f in fb.facts for s in fb.facts[f].source_ids]
     return Plot(
         family=spec.family, categories=tuple(categories), category_label=x.label, years=x.type == "year",
         series=tuple(names), amounts=amounts, series_label=group.label if group else "",
-        measure=Measure(heading(label, y.unit, y.type), y.type, y.currency or ("USD" if y.type == "money" else None)),
+        measure=Measure(label, y.type, y.currency or ("USD" if y.type == "money" else None), y.unit),
         source_note=sources_line(cited, fb.sources), proper_nouns=proper_nouns(fb), sums=sums,
     )
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefkit.errors import Problem, display_path
 from briefkit.factbase.dates import PartialDate
-from briefkit.factbase.quantities import quantities, same_number, scale_hint
+from briefkit.factbase.quantities import name_hint, quantities, same_number, scale_hint
 from briefkit.factbase.schema import Cell, Fact, Point
 from briefkit.factbase.yamlfile import LMap, line_of
 
@@ -117,12 +117,9 @@ def _numbers_match(text: str, values: Iterable[Any], report: Any, names: list[st
     values = list(values)
     for q in quantities(text, names):
         if not any(same_number(q.value, v.value) for v in values):
-            hint = scale_hint(q, [v.value for v in values])
-            report(f"the number {q.text!r} has no matching entry in values{hint or _NAME_HINT}")
+            hint = scale_hint(q, [v.value for v in values]) or name_hint(text, q)
+            report(f"the number {q.text!r} has no matching entry in values{hint}")
     return []
-
-
-_NAME_HINT = " (a name with digits such as 'Project 22220' goes in `names:`; see docs/factbase.md)"
 
 
 def _check_conflicts(fb: FactBase, o: Origins) -> list[Problem]:
@@ -279,6 +276,6 @@ def _check_analysis(fb: FactBase, o: Origins) -> list[Problem]:
             names = [*fb.info.names, *p.names, *(n for f in cited for n in f.names)]
             for q in quantities(p.text, names):
                 if not any(same_number(q.value, v.value) for v in values):
-                    hint = scale_hint(q, [v.value for v in values]) or _NAME_HINT
+                    hint = scale_hint(q, [v.value for v in values]) or name_hint(p.text, q)
                     bad(("text",), f"the number {q.text!r} is not a value of the facts cited{hint}", f"{group}.text")
     return out

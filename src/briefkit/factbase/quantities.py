@@ -43,6 +43,7 @@ class Quantity:
 
     text: str
     value: float
+    start: int = -1  # where it starts in the sentence
 
 
 def mask_names(sentence: str, names: Iterable[str]) -> str:
@@ -91,11 +92,11 @@ def quantities(sentence: str, names: Iterable[str] = ()) -> list[Quantity]:
             continue  # a year, or a span of years such as 1981-2010
         stop = scale.end() if scale else (upper.end() if upper else end)
         if upper is None:
-            found.append(Quantity(sentence[start:stop].strip(), _scaled(head, factor)))
+            found.append(Quantity(sentence[start:stop].strip(), _scaled(head, factor), start))
             continue
         found.append(Quantity(sentence[start:end] + (sentence[scale.start():scale.end()] if scale else ""),
-                              _scaled(head, factor)))
-        found.append(Quantity(sentence[upper.start():stop].strip(), _scaled(tail or 0.0, factor)))
+                              _scaled(head, factor), start))
+        found.append(Quantity(sentence[upper.start():stop].strip(), _scaled(tail or 0.0, factor), upper.start()))
     return found
 
 
@@ -120,3 +121,15 @@ def scale_hint(q: Quantity, values: Iterable[float]) -> str:
             if same_number(_scaled(q.value, factor), value):
                 return f"; a cited value is {value:,.0f}: write '{q.text} {word}' if that is what is meant"
     return ""
+
+
+_NAME_BEFORE = re.compile(r"(?:^|\s)([A-Z][\w.\-]*)\s+$")
+
+
+def name_hint(sentence: str, q: Quantity) -> str:
+    """When a number follows a capitalised word ('Project 22220', 'Arc 6'), it may be part of a name."""
+    match = _NAME_BEFORE.search(sentence[: max(q.start, 0)])
+    if q.start <= 0 or match is None:
+        return ""
+    return (f"; if '{match.group(1)} {q.text}' is a name, list it under `names:` (see docs/factbase.md, "
+            "Numbers and values)")
