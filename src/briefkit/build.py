@@ -379,15 +379,15 @@ def _left_out(full: FactBase, known: FactBase, selection: Any) -> tuple[dict[str
     """What the brief leaves out and why: first what the as-of date removed, then what the audience did not take."""
     out: list[dict[str, str]] = []
     if known.as_of is not None:
-        why = f"as of {known.as_of.iso()}: not yet reported"
-        out += [{"kind": "fact", "id": f, "reason": why} for f in full.facts if f not in known.facts]
+        why = {"reason": f"as of {known.as_of.iso()}: not yet reported", "cause": "as-of"}
+        out += [{"kind": "fact", "id": f, **why} for f in full.facts if f not in known.facts]
         kept = {c.id for c in known.conflicts}
-        out += [{"kind": "conflict", "id": c.id, "reason": why} for c in full.conflicts if c.id not in kept]
+        out += [{"kind": "conflict", "id": c.id, **why} for c in full.conflicts if c.id not in kept]
         a, b = full.analysis, known.analysis
         kept_points = {p.id for p in [*b.bottom_line, *b.judgments, *b.talking_points, *b.indicators]}
-        out += [{"kind": "point", "id": p.id, "reason": why}
+        out += [{"kind": "point", "id": p.id, **why}
                 for p in [*a.bottom_line, *a.judgments, *a.talking_points, *a.indicators] if p.id not in kept_points]
-    out += [{"kind": x.kind, "id": x.id, "reason": x.reason} for x in selection.left_out]
+    out += [{"kind": x.kind, "id": x.id, "reason": x.reason, "cause": x.cause} for x in selection.left_out]
     return tuple(out)
 
 

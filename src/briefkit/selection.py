@@ -32,6 +32,7 @@ class LeftOut:
     kind: str  # fact, chart, table, conflict, point
     id: str
     reason: str
+    cause: str = "limits"  # weight, limits, section, parts, as-of, no data, incomplete: what the summary counts
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,10 @@ def select(fb: FactBase, audience: Audience, meeting: Meeting | None) -> Selecti
         has_data = _chart_has_data(spec, fb) if kind == "chart" else _table_has_data(spec, fb)  # type: ignore[arg-type]
         if spec.weight > audience.max_figure_weight:
             left.append(LeftOut(kind, spec.id, f"weight {spec.weight}; this audience shows figures of weight "
-                                               f"{audience.max_figure_weight} or less"))
+                                               f"{audience.max_figure_weight} or less", "weight"))
         elif not has_data:
-            left.append(LeftOut(kind, spec.id, "no records to show" + (f" as of {fb.as_of.iso()}" if fb.as_of else "")))
+            left.append(LeftOut(kind, spec.id, "no records to show" + (f" as of {fb.as_of.iso()}" if fb.as_of else ""),
+                                "as-of" if fb.as_of else "no data"))
         else:
             (shown_charts if kind == "chart" else shown_tables).append(spec)
     plans: list[SectionPlan] = []
@@ -219,14 +221,17 @@ def _left_out(fb: FactBase, audience: Audience, plans: tuple[SectionPlan, ...], 
         if fact.id in shown:
             continue
         if read is None:
-            reason = "this audience's brief has no sections; its points cite facts without stating them"
+            reason, cause = "this audience's brief has no sections; its points cite facts without stating them", "parts"
         elif not set(homes.get(fact.topic, [])) & read:
             reason = f"its section ({', '.join(homes.get(fact.topic, []))}) is not one this audience reads"
+            cause = "section"
         elif fact.weight > audience.max_weight:
             reason = f"weight {fact.weight}; this audience reads facts of weight {audience.max_weight} or less"
+            cause = "weight"
         else:
             reason = f"facts_per_section: only the {audience.facts_per_section} weightiest facts of a section"
-        out.append(LeftOut("fact", fact.id, reason))
+            cause = "limits"
+        out.append(LeftOut("fact", fact.id, reason, cause))
     for kind, shown_specs, chosen in (("chart", shown_charts, charts), ("table", shown_tables, tables)):
         for spec in shown_specs:
             if spec in chosen:
@@ -234,24 +239,26 @@ def _left_out(fb: FactBase, audience: Audience, plans: tuple[SectionPlan, ...], 
             limit = audience.charts if kind == "chart" else audience.tables
             if want_sections and not set(spec.sections) & planned:
                 reason = "its section is not in this brief" if spec.sections else "it names no section to go in"
+                cause = "section"
             else:
-                reason = f"this audience shows at most {limit} {kind}{'' if limit == 1 else 's'}"
-            out.append(LeftOut(kind, spec.id, reason))
+                reason, cause = f"this audience shows at most {limit} {kind}{'' if limit == 1 else 's'}", "limits"
+            out.append(LeftOut(kind, spec.id, reason, cause))
     shown_conflicts = {c.id for c in conflicts}
     for conflict in fb.conflicts:
         if conflict.id in shown_conflicts:
             continue
-        reason = ("this audience has no part for conflicts" if "conflicts" not in audience.parts
-                  else "none of its versions is in this brief")
-        out.append(LeftOut("conflict", conflict.id, reason))
+        if "conflicts" not in audience.parts:
+            out.append(LeftOut("conflict", conflict.id, "this audience has no part for conflicts", "parts"))
+        else:
+            out.append(LeftOut("conflict", conflict.id, "none of its versions is in this brief", "section"))
     a = fb.analysis
     for part, every in (("bottom_line", a.bottom_line), ("judgments", a.judgments),
                         ("talking_points", a.talking_points), ("indicators", a.indicators)):
         for p in every:
             if part not in audience.parts:
-                out.append(LeftOut("point", p.id, f"this audience has no {part} part"))
+                out.append(LeftOut("point", p.id, f"this audience has no {part} part", "parts"))
             elif p not in points[part]:
-                out.append(LeftOut("point", p.id, f"this audience reads {len(points[part])} {part}"))
+                out.append(LeftOut("point", p.id, f"this audience reads {len(points[part])} {part}", "limits"))
     return out
 
 

@@ -47,32 +47,15 @@ _PLURAL = {"fact": "facts", "chart": "charts", "table": "tables", "conflict": "c
 
 
 def left_out_line(left_out: tuple[dict[str, str], ...]) -> str:
-    """'12 facts (weight: 9, facts_per_section: 3), 1 chart (...)': counts by kind, then by the reason's kind."""
+    """'12 facts (weight: 9, limits: 3), 1 chart (...)': counts by kind, then by cause."""
     by_kind: dict[str, dict[str, int]] = {}
     for item in left_out:
-        reason = _reason_kind(item["reason"])
+        reason = item.get("cause", "limits")
         by_kind.setdefault(item["kind"], {}).setdefault(reason, 0)
         by_kind[item["kind"]][reason] += 1
     parts = []
     for kind, reasons in by_kind.items():
         total = sum(reasons.values())
-        noun = kind if total == 1 else _PLURAL.get(kind, kind + "s")
-        if kind == "conflict" and total == 1:
-            noun = "conflict"
+        noun = ("analysis point" if kind == "point" else kind) if total == 1 else _PLURAL.get(kind, kind + "s")
         parts.append(f"{total} {noun} ({', '.join(f'{r}: {n}' for r, n in reasons.items())})")
     return "; ".join(parts)
-
-
-def _reason_kind(reason: str) -> str:
-    """The short name of a reason: weight, limits, as-of, section, no part."""
-    if reason.startswith("as of"):
-        return "as-of"
-    if reason.startswith("weight"):
-        return "weight"
-    if "at most" in reason or reason.startswith("this audience reads") or "per_section" in reason:
-        return "limits"
-    if "no " in reason and "part" in reason or "no sections" in reason:
-        return "not in this audience's parts"
-    if "section" in reason:
-        return "section not read"
-    return reason

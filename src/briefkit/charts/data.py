@@ -146,7 +146,8 @@ def plot_from_dataset(spec: ChartSpec, fb: FactBase) -> Plot:
     names = [label if n == y.label and not group else n for n in names]
     cells = {(c, label if s == y.label and not group else s): v for (c, s), v in cells.items()}
     amounts = tuple(tuple(combine(cells.get((c, s), [])) for c in categories) for s in names)
-    sums = tuple(f"{c}{f' ({s})' if group else ''}: " + " + ".join(Measure(y.label, y.type, y.currency or ("USD" if y.type == "money" else None)).text(a) for a in parts)
+    part = Measure(y.label, y.type, y.currency or ("USD" if y.type == "money" else None))
+    sums = tuple(f"{c}{f' ({s})' if group else ''}: " + " + ".join(part.text(a) for a in parts)
                  for (c, s), parts in shared.items())
     cited = [s for r in records for f in _facts(r) if f in fb.facts for s in fb.facts[f].source_ids]
     return Plot(
