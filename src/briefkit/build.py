@@ -152,6 +152,9 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
     with long_lived():
         fb = load_factbase(options.facts)
     loaded = {"load": time.perf_counter() - start}  # once, for every audience
+    for warning in fb.warnings:  # empty or unread files in the fact base: said once, kept in each manifest
+        if progress:
+            progress(str(warning))
     for name in names:
         load_audience(known[name], [s.id for s in fb.info.sections])
     if options.meeting:
@@ -359,7 +362,7 @@ def build_audience(options: BuildOptions, name: str, progress: Callable[[str], N
     outputs, made = composed.write(options.formats, t, reuse, helpers)
     measured = {k: v for k in MEASURES.values() for v in [{**measured, **made}.get(k)] if v is not None}
     _check_sizes(outputs, options)
-    notes = list(composed.selection.notes)
+    notes = [str(w) for w in full.warnings] + list(composed.selection.notes)
     if options.check_limits:
         # As of a date that leaves facts out, a brief is shorter by nature: only the maximum lengths hold.
         notes += _check_limits(audience, measured, target, known[name], composed.selection,

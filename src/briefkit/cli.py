@@ -167,6 +167,8 @@ def check(facts: FactsOpt = None) -> None:
         from briefkit.factbase import load_factbase
 
         fb = load_factbase(_facts_dir(facts))
+        for warning in fb.warnings:  # empty or unread files: named, never silently ignored
+            typer.echo(str(warning), err=True)
         typer.echo(
             f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts, {len(fb.conflicts)} conflicts, "
             f"{len(fb.datasets)} datasets"
