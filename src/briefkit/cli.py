@@ -293,6 +293,20 @@ def audiences_cmd(
     _run(job)
 
 
+@app.command("new")
+def new_cmd(dest: Annotated[Path, typer.Argument(help="Folder to create the fact base in (new or empty).")]) -> None:
+    """Write a commented example fact base that checks and builds; replace its content with your subject."""
+
+    def job() -> None:
+        from briefkit.skeleton import write_skeleton
+
+        for path in write_skeleton(dest):
+            typer.echo(str(path))
+        typer.echo(f"next: briefkit check --facts {dest}; briefkit build --facts {dest} --audience all", err=True)
+
+    _run(job)
+
+
 theme_app = typer.Typer(help="Work with themes.", no_args_is_help=True)
 app.add_typer(theme_app, name="theme")
 

@@ -25,7 +25,8 @@ def print_summary(results: list[AudienceResult], seconds: float, timings: bool) 
             table.add_row(str(r.folder / name), _size(size))
     console.print(table)
     for r in results:
-        measured = ", ".join(f"{v} {k.replace('_', ' ').split(' ')[1]}" for k, v in r.measured.items())
+        measured = ", ".join(f"{v} {k.split('_')[1].removesuffix('s') if v == 1 else k.split('_')[1]}"
+                             for k, v in r.measured.items())
         state = "up to date, nothing rebuilt" if r.reused else "built"
         console.print(f"{r.audience}: {state}" + (f" ({measured})" if measured else ""))
         for note in r.notes:
@@ -43,6 +44,9 @@ def print_summary(results: list[AudienceResult], seconds: float, timings: bool) 
     console.print(f"done in {seconds:.1f} s")
 
 
+_CAUSES = {"weight": "by weight", "limits": "over the profile's limits", "section": "in sections not read",
+           "parts": "in parts this audience has not", "as-of": "not yet reported as of the date",
+           "no data": "with no data"}
 _PLURAL = {"fact": "facts", "chart": "charts", "table": "tables", "conflict": "conflicts", "point": "analysis points"}
 
 
@@ -57,5 +61,5 @@ def left_out_line(left_out: tuple[dict[str, str], ...]) -> str:
     for kind, reasons in by_kind.items():
         total = sum(reasons.values())
         noun = ("analysis point" if kind == "point" else kind) if total == 1 else _PLURAL.get(kind, kind + "s")
-        parts.append(f"{total} {noun} ({', '.join(f'{r}: {n}' for r, n in reasons.items())})")
+        parts.append(f"{total} {noun} ({', '.join(f'{n} {_CAUSES.get(r, r)}' for r, n in reasons.items())})")
     return "; ".join(parts)
