@@ -68,10 +68,34 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+class _ParentBlock(jinja2.runtime.BlockReference):
+    """`{{ super() }}`: the parent block's output is Markdown the built-in template wrote (its values escaped
+    already), so it is marked safe rather than escaped a second time into literal `# Heading` and `- item`."""
+
+    @property
+    def super(self) -> _ParentBlock | jinja2.Undefined:  # type: ignore[override]
+        parent = super().super
+        if isinstance(parent, jinja2.Undefined):
+            return parent
+        return _ParentBlock(self.name, self._context, self._stack, self._depth + 1)
+
+    def __call__(self) -> Markup:  # type: ignore[override]
+        return Markup(super().__call__())
+
+
+class _BriefContext(jinja2.runtime.Context):
+    def super(self, name: str, current: Callable[..., Iterator[str]]) -> _ParentBlock | jinja2.Undefined:  # type: ignore[override]
+        parent = super().super(name, current)
+        if isinstance(parent, jinja2.Undefined):
+            return parent
+        return _ParentBlock(parent.name, self, parent._stack, parent._depth)
+
+
 class _BriefSandbox(SandboxedEnvironment):
     """Jinja's sandbox, plus limits on the operators and calls that build huge values from a short template."""
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
+    context_class = _BriefContext
 
     def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
         if op == "**" and isinstance(right, int) and abs(right) > 64 and abs(left) > 1:
