@@ -161,7 +161,10 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
         load_meeting(options.meeting, fb.info.topics)
     from briefkit.theme.load import check_theme
 
-    check_theme(options.theme, builtin_templates() / "default")
+    theme = check_theme(options.theme, builtin_templates() / "default")
+    for note in theme.notes:  # how the user's reference.docx carries (or not) to the PDF and deck: one line each
+        if progress:
+            progress(note)
     with build_lock(options.out):
         clean_stale(options.out)
         for name in names:
@@ -362,7 +365,7 @@ def build_audience(options: BuildOptions, name: str, progress: Callable[[str], N
     outputs, made = composed.write(options.formats, t, reuse, helpers)
     measured = {k: v for k in MEASURES.values() for v in [{**measured, **made}.get(k)] if v is not None}
     _check_sizes(outputs, options)
-    notes = [str(w) for w in full.warnings] + list(composed.selection.notes)
+    notes = [str(w) for w in full.warnings] + list(theme.notes) + list(composed.selection.notes)
     if options.check_limits:
         # As of a date that leaves facts out, a brief is shorter by nature: only the maximum lengths hold.
         notes += _check_limits(audience, measured, target, known[name], composed.selection,
