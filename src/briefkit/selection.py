@@ -78,6 +78,7 @@ def select(fb: FactBase, audience: Audience, meeting: Meeting | None) -> Selecti
         else:
             (shown_charts if kind == "chart" else shown_tables).append(spec)
     plans: list[SectionPlan] = []
+    caps: dict[str, int] = {}
     for section in ordered:
         facts = [f for f in fb.facts_for_topics(section.topics) if f.weight <= audience.max_weight]
         cap = audience.facts_per_section
@@ -86,6 +87,7 @@ def select(fb: FactBase, audience: Audience, meeting: Meeting | None) -> Selecti
         if cap:
             keep = sorted(facts, key=lambda f: (f.weight, f.when.first_day))[:cap]
             facts = [f for f in facts if f in keep]
+            caps[section.id] = cap
         if not facts:
             continue
         charts, charts_left = _take([c for c in shown_charts if section.id in c.sections], charts_left)
@@ -93,7 +95,7 @@ def select(fb: FactBase, audience: Audience, meeting: Meeting | None) -> Selecti
         plans.append(SectionPlan(section, fb.analysis.section_leads.get(section.id), tuple(facts), tuple(charts),
                                  tuple(tables), bool(focus & set(section.topics))))
     if want_sections:
-        plans = _whole_conflicts(fb, plans)
+        plans = _whole_conflicts(fb, plans, caps)
     if not want_sections:
         # Audiences without sections still get their figures: the most important, those on the meeting's first.
         topics_of = {s.id: set(s.topics) for s in fb.info.sections}
@@ -180,17 +182,21 @@ def resolve_sections(fb: FactBase, audience: Audience) -> tuple[list[Section], l
     return chosen, notes
 
 
-def _whole_conflicts(fb: FactBase, plans: list[SectionPlan]) -> list[SectionPlan]:
+def _whole_conflicts(fb: FactBase, plans: list[SectionPlan], caps: dict[str, int]) -> list[SectionPlan]:
     """A conflict is shown whole or not at all: where the brief shows one version, the others join it (in the
-    section of their topic if the brief has it, else beside the version shown), whatever their weight."""
+    section of their topic if the brief has it, else beside the version shown), whatever their weight. So that
+    the brief does not grow, a section over its cap (`caps`, by section id) then gives up its least weighty facts
+    that are no version of a conflict."""
     shown = {f.id for p in plans for f in p.facts}
     extra: dict[int, list[Fact]] = {}
+    sides: set[str] = set()
     for conflict in fb.conflicts:
-        sides = [f for f in conflict.facts if f in fb.facts]
-        if not any(f in shown for f in sides):
+        versions = [f for f in conflict.facts if f in fb.facts]
+        if not any(f in shown for f in versions):
             continue
-        anchor = next(i for i, p in enumerate(plans) if any(f.id in sides for f in p.facts))
-        for fid in sides:
+        sides.update(versions)
+        anchor = next(i for i, p in enumerate(plans) if any(f.id in versions for f in p.facts))
+        for fid in versions:
             if fid in shown:
                 continue
             fact = fb.facts[fid]
@@ -202,7 +208,13 @@ def _whole_conflicts(fb: FactBase, plans: list[SectionPlan]) -> list[SectionPlan
     out = []
     for i, p in enumerate(plans):
         if i in extra:
-            facts = sorted([*p.facts, *extra[i]], key=lambda f: (f.when.first_day, f.weight))
+            facts = [*p.facts, *extra[i]]
+            cap = caps.get(p.section.id, 0)
+            if cap and len(facts) > cap:
+                spare = sorted((f for f in facts if f.id not in sides), key=lambda f: (-f.weight, f.when.first_day))
+                drop = {f.id for f in spare[: len(facts) - cap]}
+                facts = [f for f in facts if f.id not in drop]
+            facts = sorted(facts, key=lambda f: (f.when.first_day, f.weight))
             p = SectionPlan(p.section, p.lead, tuple(facts), p.charts, p.tables, p.weighted)
         out.append(p)
     return out
@@ -323,6 +335,8 @@ def what_to_cut(sel: Selection) -> dict[str, str]:
     a = sel.audience
     facts = [f for p in sel.sections for f in p.facts]
     options = []
+    sides = {f for c in sel.conflicts for f in c.facts}
+    facts = [f for f in facts if f.id not in sides]  # versions of a conflict stay, whatever their weight
     if facts:
         heaviest = max(f.weight for f in facts)
         count = sum(1 for f in facts if f.weight == heaviest)
