@@ -214,10 +214,24 @@ def _whole_conflicts(fb: FactBase, plans: list[SectionPlan], caps: dict[str, int
                 spare = sorted((f for f in facts if f.id not in sides), key=lambda f: (-f.weight, f.when.first_day))
                 drop = {f.id for f in spare[: len(facts) - cap]}
                 facts = [f for f in facts if f.id not in drop]
+                facts = _fewer_conflicts(fb, facts, cap)
             facts = sorted(facts, key=lambda f: (f.when.first_day, f.weight))
             p = SectionPlan(p.section, p.lead, tuple(facts), p.charts, p.tables, p.weighted)
         out.append(p)
     return out
+
+
+def _fewer_conflicts(fb: FactBase, facts: list[Fact], cap: int) -> list[Fact]:
+    """When a section's conflicts alone have more versions than its cap, the least weighty conflicts leave it
+    whole (every version), until the cap is met or one conflict is left: none is ever shown in part."""
+    here = {f.id for f in facts}
+    inside = [c for c in fb.conflicts if set(c.facts) <= here]
+    inside.sort(key=lambda c: (min(fb.facts[f].weight for f in c.facts), -len(c.facts)))  # weightiest first
+    while len(facts) > cap and len(inside) > 1:
+        dropped = inside.pop()
+        kept = {f for c in inside for f in c.facts}
+        facts = [f for f in facts if f.id not in dropped.facts or f.id in kept]
+    return facts
 
 
 def _left_out(fb: FactBase, audience: Audience, plans: tuple[SectionPlan, ...], charts: tuple[ChartSpec, ...],
