@@ -276,7 +276,11 @@ def _left_out(fb: FactBase, audience: Audience, plans: tuple[SectionPlan, ...], 
         if "conflicts" not in audience.parts:
             out.append(LeftOut("conflict", conflict.id, "this audience has no part for conflicts", "parts"))
         else:
-            out.append(LeftOut("conflict", conflict.id, "none of its versions is in this brief", "section"))
+            version_topics = {fb.facts[f].topic for f in conflict.facts if f in fb.facts}
+            unread = read is not None and not any(set(s.topics) & homes for s in fb.info.sections if s.id in read)
+            why = ("its section is not one this audience reads" if unread else
+                   "its versions were left out by weight or limits (see the facts), so it is not shown in part")
+            out.append(LeftOut("conflict", conflict.id, why, "section" if unread else "limits"))
     a = fb.analysis
     for part, every in (("bottom_line", a.bottom_line), ("judgments", a.judgments),
                         ("talking_points", a.talking_points), ("indicators", a.indicators)):

@@ -45,7 +45,7 @@ def print_summary(results: list[AudienceResult], seconds: float, timings: bool) 
 
 
 _CAUSES = {"weight": "by weight", "limits": "over the profile's limits", "section": "in sections not read",
-           "parts": "in parts this audience has not", "as-of": "not yet reported as of the date",
+           "parts": "not among this audience's parts", "as-of": "not yet reported as of the date",
            "no data": "with no data"}
 _PLURAL = {"fact": "facts", "chart": "charts", "table": "tables", "conflict": "conflicts", "point": "analysis points"}
 
