@@ -277,7 +277,8 @@ def _left_out(fb: FactBase, audience: Audience, plans: tuple[SectionPlan, ...], 
             out.append(LeftOut("conflict", conflict.id, "this audience has no part for conflicts", "parts"))
         else:
             version_topics = {fb.facts[f].topic for f in conflict.facts if f in fb.facts}
-            unread = read is not None and not any(set(s.topics) & homes for s in fb.info.sections if s.id in read)
+            read_topics = {t for s in fb.info.sections if read is not None and s.id in read for t in s.topics}
+            unread = read is not None and not read_topics & version_topics
             why = ("its section is not one this audience reads" if unread else
                    "its versions were left out by weight or limits (see the facts), so it is not shown in part")
             out.append(LeftOut("conflict", conflict.id, why, "section" if unread else "limits"))
