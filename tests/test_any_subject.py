@@ -304,3 +304,10 @@ def test_slide_source_lines_cover_the_chart_on_the_slide(built: tuple[Path, str]
     slide = next(s for s in deck.slides if s.shapes.title is not None and s.shapes.title.text == "Traffic on the route")
     text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
     assert "Lowe (2024)" in text  # the 2020 bar of the cargo chart comes from Lowe; no bullet on the slide does
+
+
+def test_a_theme_s_own_audiences_build_on_the_new_subject(tmp_path: Path) -> None:
+    r = run_cli("build", "--facts", str(ARCTIC), "--theme", str(ROOT / "examples" / "themes" / "ministry"),
+                "--audience", "minister", "--out", str(tmp_path), "--format", "docx", env=EPOCH)
+    assert r.code == 0, r.err
+    assert "left out:" in r.out
