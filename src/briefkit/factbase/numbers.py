@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from briefkit.factbase.quantities import Quantity, quantities, same_number, scale_hint
+from briefkit.factbase.quantities import Quantity, quantities, same_number, scale_hint, visible_numbers
 
-__all__ = ["Quantity", "quantities", "same_number", "scale_hint"]
+__all__ = ["Quantity", "quantities", "same_number", "scale_hint", "visible_numbers"]

@@ -11,6 +11,7 @@ digits inside a word or designation (VP-11, 5G, Type 56-3, MSC.385), and every n
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -46,6 +47,21 @@ class Quantity:
     start: int = -1  # where it starts in the sentence
 
 
+def visible_numbers(sentence: str) -> str:
+    """`sentence` with every number character that is not a plain digit written out as the number a reader sees,
+    standing apart: superscripts, subscripts, circled and parenthesised numbers, vulgar fractions (² is 2, ⑫ is
+    12, ½ is 0.5). Such a character is a quantity of its own, like any number, and must have a value; without
+    this, `12⁴` or `½` would pass the check unread. Letters with a numeric value (the CJK numerals, Roman
+    numeral letters) are words, not digits, and stay as they are."""
+    if sentence.isascii():
+        return sentence
+    out = []
+    for char in sentence:
+        value = unicodedata.numeric(char, None) if unicodedata.category(char) == "No" else None
+        out.append(char if value is None else f" {value:g} ")
+    return "".join(out)
+
+
 def mask_names(sentence: str, names: Iterable[str]) -> str:
     """`sentence` with every declared name blotted out (same length), longest names first."""
     for name in sorted({n for n in names if n}, key=len, reverse=True):
@@ -54,7 +70,9 @@ def mask_names(sentence: str, names: Iterable[str]) -> str:
 
 
 def quantities(sentence: str, names: Iterable[str] = ()) -> list[Quantity]:
-    """The quantities written in `sentence`, in order; years, dates and the `names` given are left out."""
+    """The quantities written in `sentence`, in order; years, dates and the `names` given are left out. Texts
+    (`Quantity.text`) and positions are those of the sentence with its number characters made visible."""
+    sentence = visible_numbers(sentence)
     masked = mask_names(sentence, names)
     for pattern in (_DAY_MONTH, _MONTH_DAY, _DECADE):
         masked = pattern.sub(lambda m: "#" * len(m.group()), masked)
