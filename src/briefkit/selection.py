@@ -215,6 +215,9 @@ def _whole_conflicts(fb: FactBase, plans: list[SectionPlan], caps: dict[str, int
                 drop = {f.id for f in spare[: len(facts) - cap]}
                 facts = [f for f in facts if f.id not in drop]
                 facts = _fewer_conflicts(fb, facts, cap)
+                # a conflict that left took all its versions: the weightiest facts given up take their place
+                refill = [f for f in reversed(spare) if f.id in drop][: max(0, cap - len(facts))]
+                facts += refill
             facts = sorted(facts, key=lambda f: (f.when.first_day, f.weight))
             p = SectionPlan(p.section, p.lead, tuple(facts), p.charts, p.tables, p.weighted)
         out.append(p)
