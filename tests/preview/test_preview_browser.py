@@ -130,7 +130,10 @@ def test_the_full_build_is_one_key_away(tmp_path: Path, preview_of, browser) -> 
 def test_a_failed_full_build_says_why_in_the_page(tmp_path: Path, preview_of, browser) -> None:
     facts = tmp_path / "facts"
     shutil.copytree(EXAMPLE, facts)
-    preview = preview_of(facts).start()  # the example is shorter than the analyst profile's 6 pages
+    foreign = tmp_path / "out" / "analyst"
+    foreign.mkdir(parents=True)
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")  # a folder the build would replace, not its own
+    preview = preview_of(facts).start()
     page = browser.new_page()
     page.set_default_timeout(WAIT_MS)
     page.goto(preview.url)
@@ -138,6 +141,7 @@ def test_a_failed_full_build_says_why_in_the_page(tmp_path: Path, preview_of, br
     page.get_by_role("button", name="Build DOCX, PDF, PPTX (b)").click()
     page.wait_for_function(DONE, timeout=BUILD_MS)
     status = page.locator("#status").inner_text()
-    assert status.endswith("limits.brief_pages: the analyst brief comes to 3 pages; the limit is 6 to 15; "
-                           "out/analyst keeps its previous files (--no-limits builds it anyway)"), status
-    assert preview.wait_for_line("limits.brief_pages", 10) == status
+    assert status == ("out/analyst: is not a briefkit output folder (no manifest.json of ours) and a build replaces "
+                      "it whole; move it away or choose another --out"), status
+    assert preview.wait_for_line("out/analyst: is not a briefkit output folder", 10) == status
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
