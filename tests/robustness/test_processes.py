@@ -282,7 +282,7 @@ def test_the_first_audience_in_order_reports_its_error_however_fast_the_others_f
     theme = tmp_path / "theme"
     (theme / "audiences").mkdir(parents=True)
     profiles = ROOT / "templates" / "audiences"
-    analyst = (profiles / "analyst.yaml").read_text().replace("brief_pages: [6, 14]", "brief_pages: [1, 1]")
+    analyst = (profiles / "analyst.yaml").read_text().replace("brief_pages: [6, 15]", "brief_pages: [1, 1]")
     executive = (profiles / "executive.yaml").read_text().replace("deck_slides: [4, 6]", "deck_slides: [1, 2]")
     (theme / "audiences" / "analyst.yaml").write_text(analyst)
     (theme / "audiences" / "executive.yaml").write_text(executive)
