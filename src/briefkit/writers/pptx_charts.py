@@ -102,6 +102,7 @@ def _add_chart(slide: PptxSlide, figure: Figure, rect: Rect, ctx: Context) -> No
         chart_data.add_series(series.name, series.values)
     frame = slide.shapes.add_chart(_chart_type(data), rect.x, rect.y, rect.w, rect.h, chart_data)
     frame.name = f"Figure {figure.number}" if figure.number else "Figure"
+    px.unsigned_axis_ids(frame.chart)
     px.set_alt_text(frame, figure.alt)
     _style_chart(frame.chart, data, ctx.theme)
     frame.chart.category_axis.tick_labels.font.size = Pt(labels.size)

@@ -402,3 +402,16 @@ def set_plot_area(chart: object, left: float, top: float, width: float, height: 
     for tag, val in (("c:layoutTarget", "inner"), ("c:xMode", "edge"), ("c:yMode", "edge"), ("c:x", f"{left:.4f}"),
                      ("c:y", f"{top:.4f}"), ("c:w", f"{width:.4f}"), ("c:h", f"{height:.4f}")):
         etree.SubElement(manual, qn(tag), val=val)
+
+
+AXIS_ID_LIMIT = 2**32  # c:axId and c:crossAx are xsd:unsignedInt
+
+
+def unsigned_axis_ids(chart: object) -> None:
+    """python-pptx's chart templates number the axes with negative ids (`c:axId`, and `c:crossAx` naming the axis
+    crossed), which the schema's xsd:unsignedInt forbids: strict validators reject the chart. Each id becomes its
+    value modulo 2^32, the same 32 bits read unsigned: ids that differed still differ, so every reference (a
+    plot's axes, an axis's crossing axis) still names the axis it named."""
+    chart_space = chart._chartSpace  # type: ignore[attr-defined]
+    for element in chart_space.iter(qn("c:axId"), qn("c:crossAx")):
+        element.set("val", str(int(element.get("val")) % AXIS_ID_LIMIT))
