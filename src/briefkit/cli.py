@@ -18,6 +18,8 @@ from typing import Annotated, TypeVar
 
 try:
     import typer
+
+    from briefkit.writers.formats import FORMATS  # the table of formats: light, it names the default
 except KeyboardInterrupt:  # Ctrl-C while Python is still starting: nothing has been done yet
     sys.stderr.write("briefkit: interrupted; the previous outputs are untouched\n")
     raise SystemExit(130) from None
@@ -153,7 +155,7 @@ def _as_of(text: str | None):
 def _check_address(option: str, value: str) -> None:
     """An address goes into a mail header: a line break there would add headers of its own."""
     from briefkit.errors import UsageError
-    from briefkit.writers.email import one_address
+    from briefkit.theme.model import one_address
 
     if not one_address(value):
         raise UsageError.at(option, f"{value!r} is not one email address (give --to once per recipient)")
@@ -221,7 +223,7 @@ def build_cmd(
     theme: Annotated[Path | None, typer.Option("--theme", help="Theme folder overriding the built-in theme.")] = None,
     meeting: Annotated[Path | None, typer.Option("--meeting", help="Meeting YAML: shapes the brief.")] = None,
     as_of: AsOfOpt = None,
-    format: Annotated[str, typer.Option("--format", help="Formats to write, comma-separated.")] = "docx,pdf,pptx",
+    format: Annotated[str, typer.Option("--format", help="Formats to write, comma-separated.")] = ",".join(FORMATS),
     out: OutOpt = Path("build"),
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient of the draft email (repeatable).")] = None,
     sender: Annotated[str | None, typer.Option("--from", help="Sender of the draft email.")] = None,
@@ -295,7 +297,7 @@ def theme_export(dest: Annotated[Path, typer.Argument(help="Folder to write the 
     """Write the built-in theme (templates, CSS, reference.docx, master.pptx, theme.yaml) to DEST to edit."""
 
     def job() -> None:
-        from briefkit.theme.export import export_theme
+        from briefkit.theme_export import export_theme
 
         written = export_theme(dest)
         for path in written:

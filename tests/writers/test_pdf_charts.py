@@ -6,18 +6,18 @@ from __future__ import annotations
 import base64
 import io
 import re
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from briefkit.audience import load_audience
-from briefkit.build import BuildOptions, Timings, available_audiences
+from briefkit.build import Timings, available_audiences
 from briefkit.charts import PLACEHOLDER
 from briefkit.compose import compose
 from briefkit.factbase import load_factbase
 from briefkit.paths import builtin_templates
 from briefkit.theme.load import load_theme
+from briefkit.writers.formats import FORMATS, theme_for
 from briefkit.writers.html import document_html
 from briefkit.writers.pdf import render_pdf, theme_css, write_pdf_pages
 from conftest import SEEDS
@@ -30,10 +30,9 @@ FIRST_ID = re.compile(rb"/ID \[\([0-9a-f]+\)")  # derived from the HTML, which n
 def test_charts_put_in_after_the_layout_give_the_same_pdf(audience: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     fb = load_factbase(SEEDS)
-    options = BuildOptions(facts=SEEDS, out=Path("unused"))
     composed = compose(fb.select(None), load_audience(available_audiences(None)[audience]), None,
-                       load_theme(None, BASE), options, Timings())
-    theme = composed.theme_for("pdf")
+                       load_theme(None, BASE), None, Timings())
+    theme = theme_for(composed.theme, FORMATS["pdf"])
     late: dict[bytes, object] = {}
     placed = document_html(composed.document, theme, late)  # type: ignore[arg-type]
     placed_svgs = [base64.b64decode(m) for m in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', placed)]
