@@ -1,5 +1,7 @@
 """The deck's native charts as a strict OOXML validator reads them: axis ids are xsd:unsignedInt, and every
-reference to an axis (a plot's axes, an axis's crossing axis) names an axis of the same chart.
+reference to an axis (a plot's axes, an axis's crossing axis) names an axis of the same chart. And below 2^31:
+LibreOffice reads the ids as signed 32-bit numbers (with the same bits read unsigned, it drew horizontal bars from
+the right-hand side, seen in the rendered deck).
 
 python-pptx's templates write negative ids; a validator reported 24 errors in the analyst deck (4 charts x 6).
 """
@@ -33,6 +35,8 @@ def axis_problems(name: str, xml: bytes) -> list[str]:
         val = element.get("val", "")
         if not UNSIGNED_INT.fullmatch(val) or int(val) > 2**32 - 1:
             problems.append(f"{name}: {etree.QName(element).localname} {val!r} is not an unsignedInt")
+        elif int(val) > 2**31 - 1:  # LibreOffice reads them as signed 32-bit: bars then grow from the wrong side
+            problems.append(f"{name}: {etree.QName(element).localname} {val!r} overflows a signed 32-bit reader")
     plot_area = root.find(f"{{{C}}}chart/{{{C}}}plotArea")
     assert plot_area is not None, name
     axes = [child for child in plot_area if etree.QName(child).localname in AXES]

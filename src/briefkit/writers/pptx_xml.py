@@ -404,14 +404,17 @@ def set_plot_area(chart: object, left: float, top: float, width: float, height: 
         etree.SubElement(manual, qn(tag), val=val)
 
 
-AXIS_ID_LIMIT = 2**32  # c:axId and c:crossAx are xsd:unsignedInt
+FIRST_AXIS_ID = 100000001  # within xsd:unsignedInt, and below 2^31: LibreOffice reads axis ids as signed 32-bit
 
 
 def unsigned_axis_ids(chart: object) -> None:
     """python-pptx's chart templates number the axes with negative ids (`c:axId`, and `c:crossAx` naming the axis
-    crossed), which the schema's xsd:unsignedInt forbids: strict validators reject the chart. Each id becomes its
-    value modulo 2^32, the same 32 bits read unsigned: ids that differed still differ, so every reference (a
-    plot's axes, an axis's crossing axis) still names the axis it named."""
+    crossed), which the schema's xsd:unsignedInt forbids: strict validators reject the chart. The ids are numbered
+    afresh in the order they first appear, the same old id always becoming the same new one, so every reference (a
+    plot's axes, an axis's crossing axis) still names the axis it named. Not the same bits read unsigned: ids above
+    2^31 - 1 overflow LibreOffice's signed reading, and it then draws horizontal bars from the wrong side."""
     chart_space = chart._chartSpace  # type: ignore[attr-defined]
-    for element in chart_space.iter(qn("c:axId"), qn("c:crossAx")):
-        element.set("val", str(int(element.get("val")) % AXIS_ID_LIMIT))
+    elements = list(chart_space.iter(qn("c:axId"), qn("c:crossAx")))
+    new = {old: str(FIRST_AXIS_ID + n) for n, old in enumerate(dict.fromkeys(e.get("val") for e in elements))}
+    for element in elements:
+        element.set("val", new[element.get("val")])
