@@ -94,3 +94,12 @@ def test_a_format_not_in_the_table_is_a_usage_error_naming_the_known_ones(tmp_pa
     run = run_cli("build", "--facts", str(EXAMPLE), "--format", "pdf,outline", "--out", str(tmp_path))
     assert run.code == 2  # a usage error (docs/errors.md)
     assert run.err.strip() == "--format: unknown format outline; choose from docx, pdf, pptx"
+
+
+def test_the_theme_package_loads_and_checks_a_theme_without_importing_any_writer() -> None:
+    """Writers read themes, not the other way round: the files only a writer reads are checked by the writers."""
+    code = ("import sys; from briefkit.paths import builtin_templates; from briefkit.theme.load import try_theme; "
+            "theme, problems = try_theme(builtin_templates() / 'default', builtin_templates() / 'default'); "
+            "assert not problems, problems; print(sorted(m for m in sys.modules if m.startswith('briefkit.writers')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"

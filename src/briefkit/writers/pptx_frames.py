@@ -31,6 +31,7 @@ def prepare(frame: TextFrame, insets: tuple[int, int, int, int], anchor: MSO_ANC
 
 
 def write_lines(frame: TextFrame, lines: list[Line], font: str, lang: str) -> None:
+    """The lines as the frame's paragraphs, replacing what it held: bullets, spacing, runs and sizes as measured."""
     frame.clear()
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()

@@ -38,6 +38,7 @@ CONTENT_KINDS = ("bullets", "chart", "table", "sources")
 
 
 def render_page(page: Page, number: int, ctx: Context) -> None:
+    """The page as slide `number` on its layout."""
     slide = ctx.prs.slides.add_slide(ctx.layouts[page.kind])
     _fill_title(slide, page, ctx)
     if page.kind == "title":
