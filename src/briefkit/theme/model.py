@@ -62,9 +62,3 @@ DEFAULT_LAYOUTS = {
     "table": "Title Only",
     "sources": "Title and Content",
 }
-
-
-def one_address(value: str) -> bool:
-    """One address, fit for a mail header: an @, and no line break (which would start a header of its own), no
-    control character and no list separator."""
-    return "@" in value and not any(ord(c) < 32 or c in "\x7f,;" for c in value)
