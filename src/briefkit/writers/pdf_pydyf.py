@@ -19,35 +19,42 @@ from typing import Any
 
 import pydyf
 
+from briefkit import patches
+
+STREAMS, PAGES = "pydyf-stream-bytes", "pydyf-page-references"  # their rows in `patches.TABLE`
+
 
 @contextmanager
 def repeats_avoided() -> Iterator[None]:
-    """Within this block, pydyf keeps each stream's bytes and the page references it has made."""
+    """Within this block, pydyf keeps each stream's bytes and the page references it has made, each where
+    `patches` allows it (the checked pydyf, not switched off)."""
     made_data = pydyf.Stream.__dict__.get("data")
     made_refs = pydyf.PDF.__dict__.get("page_references")
-    if not isinstance(made_data, property) or not isinstance(made_refs, property):  # another pydyf: as it is
-        yield
-        return
     kept: dict[int, tuple[pydyf.Stream, bytes]] = {}  # by id(); the stream is held so its id is not reused
     refs: dict[int, tuple[pydyf.PDF, int, Any]] = {}  # by id(): the PDF, its page count then, the references
 
     def data(stream: pydyf.Stream) -> bytes:
         hit = kept.get(id(stream))
         if hit is None or hit[0] is not stream:
-            hit = kept[id(stream)] = (stream, made_data.fget(stream))
+            hit = kept[id(stream)] = (stream, made_data.fget(stream))  # type: ignore[union-attr]
         return hit[1]
 
     def page_references(pdf: pydyf.PDF) -> Any:
         count = pdf.pages["Count"]
         hit = refs.get(id(pdf))
         if hit is None or hit[0] is not pdf or hit[1] != count:
-            hit = refs[id(pdf)] = (pdf, count, made_refs.fget(pdf))
+            hit = refs[id(pdf)] = (pdf, count, made_refs.fget(pdf))  # type: ignore[union-attr]
         return hit[2]
 
-    pydyf.Stream.data = property(data)  # type: ignore[method-assign,assignment]
-    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
+    streams, pages = patches.active(STREAMS), patches.active(PAGES)  # both read the code they replace first
+    if streams:
+        pydyf.Stream.data = property(data)  # type: ignore[method-assign,assignment]
+    if pages:
+        pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        pydyf.Stream.data = made_data  # type: ignore[method-assign]
-        pydyf.PDF.page_references = made_refs  # type: ignore[method-assign]
+        if streams:
+            pydyf.Stream.data = made_data  # type: ignore[method-assign]
+        if pages:
+            pydyf.PDF.page_references = made_refs  # type: ignore[method-assign]
