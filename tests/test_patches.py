@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import io
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from briefkit import patches
+from conftest import ROOT, run_cli
+
+EXAMPLE = ROOT / "examples" / "minimal"
 
 
 @pytest.mark.parametrize("patch", patches.TABLE, ids=lambda p: p.name)
@@ -59,3 +65,20 @@ def test_every_patch_module_names_its_row() -> None:
 
 def _version(library: str) -> str:
     return str(importlib.import_module(library).__version__)
+
+
+def test_a_build_with_and_without_patches_gives_the_same_files(tmp_path: Path) -> None:
+    """Through the CLI, as a user builds: BRIEFKIT_NO_PATCHES=1 (every library's stock path) changes no byte, and the
+    charts are in the PDF either way (the writer refuses a PDF with a placeholder left in it)."""
+    epoch = {"SOURCE_DATE_EPOCH": "1767225600"}
+    built = {}
+    for mode in ("", "1"):
+        out = tmp_path / f"out-{mode or 'patched'}"
+        r = run_cli("build", "--facts", str(EXAMPLE), "--audience", "analyst", "--format", "pdf", "--no-limits",
+                    "--out", str(out),
+                    env={**epoch, patches.ENV: mode})
+        assert r.code == 0, r.err
+        built[mode] = {p.name: p.read_bytes() for p in (out / "analyst").iterdir()}
+    assert built[""] == built["1"]
+    pdf = next(data for name, data in built[""].items() if name.endswith(".pdf"))
+    assert "Figure 1:" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
