@@ -63,7 +63,10 @@ def test_charts_put_in_after_the_layout_give_the_same_pdf(audience: str, monkeyp
 
 def test_a_pdf_with_a_placeholder_left_in_it_is_not_written(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages laid out around the placeholders by the real WeasyPrint, and nothing put in their place (as when
-    WeasyPrint's boxes are not what `put_in_place` expects): the writer refuses to write the file."""
+    WeasyPrint's boxes are not what `put_in_place` expects): the writer refuses to write the file. Run whatever
+    BRIEFKIT_NO_PATCHES says; the mark is found as WeasyPrint 70 writes it, the only version that sees placeholders."""
+    if reason := patches.why_not(pdf_charts.NAME):
+        pytest.skip(f"{pdf_charts.NAME} is not used with this WeasyPrint, so no placeholder reaches it: {reason}")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     composed = _composed("analyst")
     theme = composed.theme_for("pdf")
