@@ -16,15 +16,26 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-try:
-    import typer
-except KeyboardInterrupt:  # Ctrl-C while Python is still starting: nothing has been done yet
+
+def _stopped_early(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM while the command line is still being set up: nothing has been done, no process
+    started; end now, with the exit code and the line of any interrupted run (not a traceback)."""
     sys.stderr.write("briefkit: interrupted; the previous outputs are untouched\n")
-    raise SystemExit(130) from None
+    os._exit(128 + signum)
+
+
+if (__name__ == "__main__" or Path(sys.argv[0]).name == "briefkit") and \
+        threading.current_thread() is threading.main_thread():  # the program, not a library import
+    for _sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(_sig, _stopped_early)  # until `main` puts its own handlers in place
+
+import typer  # noqa: E402  (after the handlers above: importing it takes a tenth of a second)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sourced fact base in; policy brief and deck out.")
 T = TypeVar("T")
 _STOPPED_BY: list[int] = []  # the signal that turned into KeyboardInterrupt, for the exit code 128 + signal
+_RESULT: list[int] = []  # the command's exit code once it has returned: a signal after that ends with it
+_TOLD: list[str] = []  # the interruption's line, once printed
 
 FactsOpt = Annotated[Path | None, typer.Option("--facts", help="Fact base folder (default: the built-in seeds/).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known by this date (YYYY[-MM[-DD]]).")]
@@ -44,16 +55,15 @@ def _run(job: Callable[[], T]) -> T:
     except KeyboardInterrupt as exc:
         signum = _STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT
         if isinstance(exc, PublishedInterrupt):
-            typer.echo("briefkit: interrupted just after the new outputs were put in place; they are complete",
-                       err=True)
+            _say_interrupted("briefkit: interrupted just after the new outputs were put in place; they are complete")
         else:
-            typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+            _say_interrupted()
         raise typer.Exit(128 + signum) from None
     except typer.Exit:
         raise
     except Exception:
         if _STOPPED_BY:  # the interrupt surfaced as another error (an import cut short fails with ImportError)
-            typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+            _say_interrupted()
             raise typer.Exit(128 + _STOPPED_BY[0]) from None
         log = _write_crash_log()
         typer.echo(f"briefkit: internal error (a bug, not your input); please report it with the log {log}",
@@ -64,7 +74,7 @@ def _run(job: Callable[[], T]) -> T:
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (from `kill`, a CI runner, a closing terminal) unwinds like Ctrl-C, so the same cleanup runs.
-    For `main` only: on leaving, both signals are ignored for the rest of the process.
+    For `main` only: on leaving, either signal ends the process at once (`_end_now`).
 
     Only in this process: a worker forked from it that has not yet set its own handlers just ends quietly,
     instead of printing a KeyboardInterrupt from the middle of its start-up."""
@@ -87,10 +97,22 @@ def _terminate_as_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
-        # The command has finished (or failed) and the process only has to exit: a signal now would turn a
-        # finished build into an exit by that signal, so it is ignored for the last moments.
+        # The command has finished (or failed) and the process only has to exit. A signal now must neither turn a
+        # finished build into an interrupted one nor wait for anything (Python's exit hooks join threads and
+        # processes): it ends the process at once, with the command's own exit code.
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_IGN)
+            signal.signal(sig, _end_now)
+
+
+def _say_interrupted(line: str = "briefkit: interrupted; the previous outputs are untouched") -> None:
+    """Once: the command body and `main` may both see the same interruption (it was printed twice)."""
+    if not _TOLD:
+        _TOLD.append(line)
+        typer.echo(line, err=True)
+
+
+def _end_now(signum: int, frame: object) -> None:
+    _leave(128 + _STOPPED_BY[0] if _STOPPED_BY else _RESULT[0] if _RESULT else 128 + signum)
 
 
 def _unraisable(info: sys.UnraisableHookArgs) -> None:
@@ -160,26 +182,36 @@ def _as_of(text: str | None):
         raise UsageError.at("--as-of", str(exc)) from None
 
 
-def _check_address(option: str, value: str) -> None:
-    """An address goes into a mail header: a line break there would add headers of its own."""
+def _address(option: str, value: str) -> str:
+    """An address as the draft email's headers will carry it, or a usage error saying what is wrong with it."""
+    from briefkit.addresses import parse_address
     from briefkit.errors import UsageError
-    from briefkit.writers.email import one_address
 
-    if not one_address(value):
-        raise UsageError.at(option, f"{value!r} is not one email address (give --to once per recipient)")
+    try:
+        return parse_address(value)
+    except ValueError as exc:
+        raise UsageError.at(option, f"{value!r} is not one email address: {exc} (give --to once per recipient)"
+                            ) from None
+
+
+SourcesOpt = Annotated[Path | None, typer.Option("--sources", help="Folder of the source texts (default: the fact "
+                                                                   "base's sources/).")]
 
 
 @app.command()
-def check(facts: FactsOpt = None) -> None:
+def check(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
     """Validate a fact base; print every problem as path:line: message."""
 
     def job() -> None:
         from briefkit.factbase import load_factbase
+        from briefkit.sources.verify import Report
 
-        fb = load_factbase(_facts_dir(facts))
+        report = Report()
+        fb = load_factbase(_facts_dir(facts), sources, report)
+        verified = f", {report.verified} verified against {report.texts} source texts" if report.texts else ""
         typer.echo(
-            f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts, {len(fb.conflicts)} conflicts, "
-            f"{len(fb.datasets)} datasets"
+            f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts{verified}, {len(fb.conflicts)} "
+            f"conflicts, {len(fb.datasets)} datasets"
         )
 
     _run(job)
@@ -240,10 +272,12 @@ def build_cmd(
     = 10.0,
     no_limits: Annotated[bool, typer.Option("--no-limits", help="Do not fail on the audience's length limits.")]
     = False,
+    replace_edited: Annotated[bool, typer.Option("--replace-edited", help=(
+        "Replace output files edited by hand since briefkit wrote them (by default the build refuses)."))] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", min=0, help=(
-        "Processes: one per audience, or for a single audience this one and one each for its PDF and PPTX "
-        "(0 = as the free cores allow; 1 = this process only)."))] = 0,
+        "At most this many processes: one per audience (never more than the cores), or for a single audience "
+        "this one and one each for its PDF and PPTX (0 = as the cores allow; 1 = this process only)."))] = 0,
 ) -> None:
     """Build the brief (DOCX, PDF), the deck (PPTX), a draft email and a manifest for each audience."""
 
@@ -251,10 +285,11 @@ def build_cmd(
         import time
 
         from briefkit.build import BuildOptions, build  # light: the heavy imports come after the PDF's process starts
+        from briefkit.writers.reproducible import source_date_epoch
 
-        for option, values in (("--to", to or []), ("--from", [sender] if sender else [])):
-            for value in values:
-                _check_address(option, value)
+        source_date_epoch()  # a malformed value stops here, before any work
+        recipients = tuple(_address("--to", value) for value in to or ())
+        from_address = _address("--from", sender) if sender else None
         options = BuildOptions(
             facts=_facts_dir(facts),
             out=out,
@@ -263,11 +298,12 @@ def build_cmd(
             meeting=meeting,
             as_of=_as_of(as_of),
             formats=tuple(f.strip().lower() for f in format.split(",") if f.strip()),
-            email_to=tuple(to) if to else None,
-            email_from=sender,
+            email_to=recipients or None,
+            email_from=from_address,
             max_file_mb=max_file_mb,
             max_email_mb=max_email_mb,
             check_limits=not no_limits,
+            replace_edited=replace_edited,
             jobs=jobs,
         )
         start = time.perf_counter()
@@ -292,6 +328,103 @@ def audiences_cmd(
         for name, path in available_audiences(theme).items():
             a = load_audience(path)
             typer.echo(f"{name:<12} {a.description}")
+
+    _run(job)
+
+
+@app.command("verify")
+def verify_cmd(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
+    """Check every fact against the paragraphs its locators cite: figures, years, quotes, words copied."""
+
+    def job() -> None:
+        from briefkit.errors import FactbaseError
+        from briefkit.factbase import load_factbase
+        from briefkit.sources.verify import Report, default_sources_dir, summary
+
+        folder = _facts_dir(facts)
+        report = Report()
+        try:
+            load_factbase(folder, sources or default_sources_dir(folder), report)
+        except FactbaseError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            typer.echo(summary(report), err=True)
+            raise typer.Exit(1) from None
+        typer.echo(summary(report))
+
+    _run(job)
+
+
+source_app = typer.Typer(help="Source texts: add a file, show its numbered paragraphs, list its figures.",
+                         no_args_is_help=True)
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("add")
+def source_add(
+    file: Annotated[Path, typer.Argument(help="A .txt, .md, .html, .pdf or .docx file.")],
+    facts: FactsOpt = None,
+    sources: SourcesOpt = None,
+    ident: Annotated[str | None, typer.Option("--id", help="The new source's id (default: from its title).")] = None,
+) -> None:
+    """Store FILE's text under sources/ and append its entry to sources.yaml."""
+
+    def job() -> None:
+        from briefkit.errors import display_path
+        from briefkit.sources.add import add_source
+
+        added = add_source(file, _facts_dir(facts), sources, ident)
+        pages = f", {added.pages} pages" if added.pages else ""
+        typer.echo(f"{added.id}: {display_path(added.text_path)}: {added.paragraphs} paragraphs, "
+                   f"{added.headings} headings{pages}")
+        typer.echo(f"fill in its entry in sources.yaml: {', '.join(added.to_fill)}")
+
+    _run(job)
+
+
+@source_app.command("show")
+def source_show(
+    ident: Annotated[str, typer.Argument(help="The source's id in sources.yaml.")],
+    facts: FactsOpt = None,
+    sources: SourcesOpt = None,
+    para: Annotated[int | None, typer.Option("--para", help="Only paragraph N (numbered through the text).")] = None,
+    section: Annotated[str | None, typer.Option("--section", help="Only the paragraphs under this heading.")] = None,
+    find: Annotated[str | None, typer.Option("--find", help="Only the paragraphs containing this text.")] = None,
+) -> None:
+    """Print a source's paragraphs, each under the locators to cite it by."""
+
+    def job() -> None:
+        from briefkit.errors import UsageError
+        from briefkit.sources.show import show
+
+        if sum(x is not None for x in (para, section, find)) > 1:
+            raise UsageError.at("source show", "give one of --para, --section and --find")
+        from briefkit.sources.show import source_entry
+
+        _, text = source_entry(_facts_dir(facts), sources, ident)
+        typer.echo(show(text, para, section, find))
+
+    _run(job)
+
+
+@source_app.command("figures")
+def source_figures(
+    ident: Annotated[str, typer.Argument(help="The source's id in sources.yaml.")],
+    facts: FactsOpt = None,
+    sources: SourcesOpt = None,
+) -> None:
+    """Print YAML stubs of facts, one per sentence with a figure or a date, to rewrite in your own words."""
+
+    def job() -> None:
+        from briefkit.factbase.dates import PartialDate
+        from briefkit.sources.show import source_entry, stubs
+
+        item, text = source_entry(_facts_dir(facts), sources, ident)
+        try:
+            published = PartialDate.parse(item.get("date")).iso()
+        except ValueError:
+            published = "FILL IN"
+        sys.stdout.write(stubs(text, ident, published))
 
     _run(job)
 
@@ -322,6 +455,7 @@ def main() -> None:
     try:
         with _terminate_as_interrupt():
             code = app(standalone_mode=False, prog_name="briefkit")
+            _RESULT.append(code if isinstance(code, int) else 0)
     except typer.TyperException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # the help has been shown (Typer tells it by name too)
             sys.exit(2)
@@ -331,26 +465,36 @@ def main() -> None:
         typer.echo(f"{where}: {message} (see {where} --help)", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:  # Ctrl-C while the arguments were still being read
-        typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+        _say_interrupted()
         _leave(128 + (_STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT))
     if _STOPPED_BY and code == 130:  # Typer turns an interrupt outside a command body into a silent 130
-        typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+        _say_interrupted()
         code = 128 + _STOPPED_BY[0]
     if _STOPPED_BY:
         _leave(code if isinstance(code, int) else 130)
     # What is left is garbage: frozen, it is not walked once more by the collection Python makes on its way out
-    # (0.2 s after a build, measured). Exit hooks still run, so temporary files are still removed.
+    # (0.2 s after a build, measured). Exit hooks still run, so temporary files are still removed; no worker is
+    # left for them to wait on.
     gc.freeze()
+    _end_children()
     sys.exit(code if isinstance(code, int) else 0)
 
 
 def _leave(code: int) -> None:
     """End an interrupted run now. Our cleanup has run (staging folders removed, workers stopped); Python's exit
     hooks would join threads and processes the interruption may have left mid-way, which can wait for ever."""
+    _end_children()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(code)
+
+
+def _end_children() -> None:
+    """No process of this build outlives it, whatever the moment it was stopped at (`parallel.end_children`)."""
+    if "briefkit.parallel" in sys.modules:
+        with contextlib.suppress(Exception):
+            sys.modules["briefkit.parallel"].end_children()
 
 
 if __name__ == "__main__":
