@@ -194,12 +194,14 @@ class Session:
 
     def _compose(self, audience_name: str, as_of_text: str) -> tuple[str, str, str, str]:
         from briefkit.audience import load_audience
-        from briefkit.build import BuildOptions, Timings, available_audiences
+        from briefkit.build import available_audiences
         from briefkit.cache import Store
-        from briefkit.compose import compose, theme_for
+        from briefkit.compose import compose
         from briefkit.factbase.dates import PartialDate
         from briefkit.preview.pages import brief_fragment, deck_fragment
         from briefkit.selection import check_as_of
+        from briefkit.timings import Timings
+        from briefkit.writers.formats import FORMATS, theme_for
         from briefkit.writers.pdf import theme_css
 
         known = available_audiences(self.inputs.theme)
@@ -222,9 +224,8 @@ class Session:
             audience = audience.for_meeting()
         if as_of is not None:
             check_as_of(full, fb, audience, meeting, "as of")
-        options = BuildOptions(facts=self.inputs.facts, out=self.inputs.out, theme=self.inputs.theme,
-                               meeting=self.inputs.meeting, as_of=as_of)
-        composed = compose(fb, audience, meeting, theme, options, Timings(), Store.for_output(self.inputs.out))
-        pdf_theme = theme_for(theme, "pdf")
+        store = Store.for_output(self.inputs.out)
+        composed = compose(fb, audience, meeting, theme, self.inputs.theme, Timings(), store)
+        pdf_theme = theme_for(theme, FORMATS["pdf"])  # the brief as the PDF writer sees it
         title = f"{composed.meta.title} ({audience.title}, {composed.meta.date_human})"
         return brief_fragment(composed.document, pdf_theme), deck_fragment(composed.deck), theme_css(pdf_theme), title

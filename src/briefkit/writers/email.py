@@ -14,16 +14,10 @@ from email.utils import format_datetime, formatdate
 from typing import TYPE_CHECKING
 
 from briefkit.document.model import Meta
+from briefkit.writers.formats import FORMATS
 
 if TYPE_CHECKING:
     from briefkit.bundle import OutputFile
-
-MIME_TYPES = {
-    "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "pptx": ("application", "vnd.openxmlformats-officedocument.presentationml.presentation"),
-    "pdf": ("application", "pdf"),
-}
-
 
 def write_email(meta: Meta, subject: str, summary: list[str], files: list[OutputFile], sender: str,
                 to: tuple[str, ...], news: str | None = None) -> bytes:
@@ -42,7 +36,7 @@ def write_email(meta: Meta, subject: str, summary: list[str], files: list[Output
     msg.set_content(_plain(meta, summary, sizes, news))
     msg.add_alternative(_html(meta, summary, sizes, news), subtype="html")
     for f in files:
-        maintype, subtype = MIME_TYPES[f.format]
+        maintype, _, subtype = FORMATS[f.format].media_type.partition("/")
         msg.add_attachment(f.data, maintype=maintype, subtype=subtype, filename=f.name)
     for i, part in enumerate(msg.walk()):
         if part.is_multipart():
@@ -76,4 +70,4 @@ def _html(meta: Meta, summary: list[str], sizes: list[tuple[str, int]], news: st
     )
 
 
-__all__ = ["MIME_TYPES", "format_datetime", "write_email"]
+__all__ = ["format_datetime", "write_email"]
