@@ -134,7 +134,11 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
         load_meeting(options.meeting, fb.info.topics)
     from briefkit.theme.load import check_theme
 
-    check_theme(options.theme, builtin_templates() / "default")
+    theme = check_theme(options.theme, builtin_templates() / "default")
+    from briefkit.glyphs import check_inputs
+
+    extra = [known[n] for n in names] + ([options.meeting] if options.meeting else [])
+    check_inputs(options.facts, theme, options.theme, builtin_templates() / "default", extra)
     with build_lock(options.out):
         clean_stale(options.out)
         for name in names:

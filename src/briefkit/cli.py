@@ -160,13 +160,19 @@ def _check_address(option: str, value: str) -> None:
 
 
 @app.command()
-def check(facts: FactsOpt = None) -> None:
-    """Validate a fact base; print every problem as path:line: message."""
+def check(facts: FactsOpt = None, theme: Annotated[Path | None, typer.Option(
+        "--theme", help="Theme folder whose fonts must draw every character.")] = None) -> None:
+    """Validate a fact base, and that the theme's fonts draw all of it; print every problem as path:line: message."""
 
     def job() -> None:
         from briefkit.factbase import load_factbase
+        from briefkit.glyphs import check_inputs
+        from briefkit.paths import builtin_templates
+        from briefkit.theme.load import load_theme
 
         fb = load_factbase(_facts_dir(facts))
+        builtin = builtin_templates() / "default"
+        check_inputs(_facts_dir(facts), load_theme(theme, builtin), theme, builtin)
         typer.echo(
             f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts, {len(fb.conflicts)} conflicts, "
             f"{len(fb.datasets)} datasets"

@@ -47,13 +47,18 @@ def script_of(char: str) -> str:
 
 
 def runs(text: str) -> list[tuple[str, str]]:
-    """`text` cut where the script changes, as (script, piece); common characters join the run before them
-    (or, at the start, the one after). A text with no script at all is one 'other' run."""
+    """`text` cut where the script changes, as (script, piece). Common characters join the run before them, but
+    a right-to-left run keeps only those between its own letters: the space and comma after an Arabic word belong
+    to the left-to-right text that follows, not to the Arabic (else they are drawn on its far side). Text with no
+    script at all is one 'other' run."""
     out: list[list[str]] = []
+    held = ""  # common characters after a right-to-left run, not yet known to be inside it
     for char in text:
         script = script_of(char)
         if script == "common":
-            if out:
+            if out and out[-1][0] in COMPLEX:
+                held += char
+            elif out:
                 out[-1][1] += char
             else:
                 out.append(["common", char])
@@ -61,9 +66,17 @@ def runs(text: str) -> list[tuple[str, str]]:
         if out and out[-1][0] == "common":
             out[-1][0] = script
         if out and out[-1][0] == script:
-            out[-1][1] += char
+            out[-1][1] += held + char
         else:
-            out.append([script, char])
+            if held:  # between a right-to-left run and another script: neutral, with the text around it
+                out.append(["other", held])
+            if out and out[-1][0] == script:
+                out[-1][1] += char
+            else:
+                out.append([script, char])
+        held = ""
+    if held:
+        out.append(["other", held])
     return [("other" if s == "common" else s, t) for s, t in out]
 
 

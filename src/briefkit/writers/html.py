@@ -40,6 +40,7 @@ from briefkit.document.model import (
     plain_text,
 )
 from briefkit.theme.model import Theme
+from briefkit.writers.scripts_html import mark_scripts
 
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
 KEEP_TOGETHER_ROWS = 15  # a table this short moves to the next page whole rather than split (as in the DOCX)
@@ -53,6 +54,7 @@ def document_html(doc: Document, theme: Theme, late: dict[bytes, ChartImage] | N
     to put in its place once the pages are laid out (decision 26)."""
     writer = _HtmlWriter(doc, late)
     body = "\n".join([title_block(doc.meta, theme), "<main>", writer.blocks(doc.blocks), "</main>"])
+    body = mark_scripts(body, doc.meta.language)
     return (f'<!DOCTYPE html>\n<html lang="{_attr(doc.meta.language)}">\n<head>\n{head(doc.meta)}\n</head>\n'
             f"<body>\n{body}\n</body>\n</html>\n")
 

@@ -23,6 +23,7 @@ from weasyprint.urls import FatalURLFetchingError
 from briefkit import collector
 from briefkit.document.model import ChartImage, Document
 from briefkit.errors import TemplateError
+from briefkit.fontchain import FontChain
 from briefkit.paths import builtin_templates
 from briefkit.theme.model import Theme
 from briefkit.writers.fetcher import ResourceRefused, SafeFetcher
@@ -139,8 +140,8 @@ def theme_variables(theme: Theme) -> str:
     c, f = theme.colours, theme.fonts
     colours = {"primary": c.primary, "accent": c.accent, "text": c.text, "muted": c.muted, "box": c.box}
     lines = [f"  --{name}: {_css_colour(name, value)};" for name, value in colours.items()]
-    lines.append(f"  --font-body: {_css_font(f.body.family)};")
-    lines.append(f"  --font-heading: {_css_font(f.heading.family)};")
+    lines.append(f"  --font-body: {_css_font(FontChain(f.body, f).families())};")
+    lines.append(f"  --font-heading: {_css_font(FontChain(f.heading, f).families())};")
     lines.append(f"  --size-body: {float(f.size_pt):g}pt;")
     size = _PAGE_SIZES.get(theme.page_size.strip().lower())
     if size is None:
@@ -156,9 +157,11 @@ def _css_colour(name: str, value: str) -> str:
     return value.strip()
 
 
-def _css_font(family: str) -> str:
-    quoted = family.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{quoted}", "Carlito", sans-serif'
+def _css_font(families: list[str]) -> str:
+    """The theme's font, then its fallback fonts for other scripts (decision 75): Pango takes each character
+    from the first font of the stack that has it."""
+    quoted = [family.replace("\\", "\\\\").replace('"', '\\"') for family in [*families, "Carlito"]]
+    return ", ".join(f'"{q}"' for q in dict.fromkeys(quoted)) + ", sans-serif"
 
 
 def _first_line(error: BaseException) -> str:

@@ -1,0 +1,130 @@
+"""The glyph check: every character a brief could print must be drawn by some font of the theme's chain, or the
+build stops before any work with `path:line: ...` naming the character (a brief never ships an empty box).
+
+Text is read from the files it comes from, with lines: every string in the fact base's YAML, the meeting and the
+audience profiles, and the theme's templates and label files as written. The set of distinct characters is checked
+first (a few hundred, each looked up once per font in the font's character map, `fontchain.py`); only when one is
+missing are the files walked again to say where.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from briefkit.errors import FactbaseError, Problem, display_path
+from briefkit.factbase.yamlfile import LList, LMap, load_yaml
+from briefkit.fontchain import FontChain, is_drawn
+from briefkit.scripts import script_of
+from briefkit.theme.model import Theme
+
+MAX_REPORTED = 50  # lines reported: past that, one more line says how many more there are
+
+
+def yaml_texts(path: Path) -> Iterator[tuple[int | None, str]]:
+    """(line, text) for every string in a YAML file, keys included (topic names are keys' values, ids keys)."""
+    try:
+        data = load_yaml(path)
+    except Exception:  # noqa: BLE001 - a file that does not load is reported by its own loader, not here
+        return
+    yield from _walk(data, getattr(data, "line", None))
+
+
+def _walk(node: Any, line: int | None) -> Iterator[tuple[int | None, str]]:
+    if isinstance(node, LMap):
+        for key, value in node.items():
+            at = node.key_lines.get(key, line)
+            if isinstance(key, str):
+                yield at, key
+            yield from _walk(value, at)
+    elif isinstance(node, LList):
+        for i, value in enumerate(node):
+            yield from _walk(value, node.item_lines[i] if i < len(node.item_lines) else line)
+    elif isinstance(node, str):
+        yield line, node
+
+
+def text_lines(path: Path) -> Iterator[tuple[int | None, str]]:
+    """(line, text) for every line of a text file (a template)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    for n, line in enumerate(text.splitlines(), start=1):
+        yield n, line
+
+
+def texts_of(path: Path) -> Iterator[tuple[int | None, str]]:
+    return yaml_texts(path) if path.suffix in (".yaml", ".yml") else text_lines(path)
+
+
+def factbase_files(root: Path) -> list[Path]:
+    """The files `load_factbase` reads."""
+    files = [root / name for name in ("factbase.yaml", "sources.yaml", "figures.yaml", "analysis.yaml")]
+    for folder in ("facts", "datasets"):
+        if (root / folder).is_dir():
+            files += sorted((root / folder).glob("*.yaml"))
+    return [f for f in files if f.is_file()]
+
+
+def chains(theme: Theme) -> list[FontChain]:
+    """The body's and the headings' chains: a character must be drawn in both (a title is set in the heading
+    font, its words may come back in the body)."""
+    fonts = theme.fonts
+    return list(dict.fromkeys([FontChain(fonts.body, fonts), FontChain(fonts.heading, fonts)]))
+
+
+def missing(chars: Iterable[str], theme: Theme) -> set[str]:
+    """The characters of `chars` that some chain of the theme cannot draw."""
+    every = chains(theme)
+    return {c for c in set(chars) if is_drawn(c) and any(chain.font_for(c) is None for chain in every)}
+
+
+def check_glyphs(files: Iterable[Path], theme: Theme, theme_name: str = "theme.yaml") -> None:
+    """Raise one located problem per line that holds a character no font of the theme's chain draws."""
+    files = list(dict.fromkeys(files))
+    texts = {path: list(texts_of(path)) for path in files}
+    found = missing((c for lines in texts.values() for _line, text in lines for c in text), theme)
+    if not found:
+        return
+    problems: list[Problem] = []
+    for path, lines in texts.items():
+        for line, text in lines:
+            for char in dict.fromkeys(c for c in text if c in found):
+                problems.append(Problem(display_path(path), line, describe(char, theme, theme_name)))
+    problems = list(dict.fromkeys(problems))
+    if len(problems) > MAX_REPORTED:
+        more = len(problems) - MAX_REPORTED
+        problems = problems[:MAX_REPORTED] + [Problem(problems[MAX_REPORTED].path, None,
+                                                      f"and {more} more characters no font draws")]
+    raise FactbaseError(*problems)
+
+
+def describe(char: str, theme: Theme, theme_name: str = "theme.yaml") -> str:
+    code = ord(char)
+    name = unicodedata.name(char, "unnamed character")
+    script = script_of(char)
+    fonts = ", ".join(f.family for f in FontChain(theme.fonts.body, theme.fonts).candidates(
+        "other" if script == "common" else script))
+    return (f"{char!r} (U+{code:04X} {name}) is in no font of the theme ({fonts}), so it would print as an "
+            f"empty box; add a font that has it to fonts.fallback in {theme_name}, or write it otherwise")
+
+
+def input_files(facts: Path, theme_dir: Path | None, builtin_dir: Path, extra: Iterable[Path] = ()) -> list[Path]:
+    """Every file whose words a brief may print: the fact base, `extra` (meeting, audience profiles), and the
+    theme's templates and labels (the user's and the built-in ones)."""
+    files = factbase_files(facts) + [p for p in extra if p.is_file()]
+    for folder in (theme_dir, builtin_dir):
+        if folder is not None and folder.is_dir():
+            files += sorted(folder.glob("*.j2")) + sorted((folder / "locales").glob("*.yaml"))
+            files += [folder / "theme.yaml"] if (folder / "theme.yaml").is_file() else []
+    return files
+
+
+def check_inputs(facts: Path, theme: Theme, theme_dir: Path | None, builtin_dir: Path,
+                 extra: Iterable[Path] = ()) -> None:
+    """The glyph check of a build or `briefkit check`: every input file against the theme's chain."""
+    shown = display_path(theme_dir / "theme.yaml") if theme_dir else "the theme.yaml of a theme (--theme)"
+    check_glyphs(input_files(facts, theme_dir, builtin_dir, extra), theme, shown)
