@@ -77,7 +77,25 @@ def runs(text: str) -> list[tuple[str, str]]:
         held = ""
     if held:
         out.append(["other", held])
-    return [("other" if s == "common" else s, t) for s, t in out]
+    return _han_with_neighbours([("other" if s == "common" else s, t) for s, t in out])
+
+
+def _han_with_neighbours(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Ideographs touching kana are Japanese (kanji), touching hangul Korean (hanja): one run with them, so a
+    Japanese sentence is drawn in one font with Japanese forms, not half in a Chinese one."""
+    merged: list[list[str]] = []
+    for i, (script, text) in enumerate(parts):
+        if script == "han":
+            before = parts[i - 1] if i else None
+            after = parts[i + 1] if i + 1 < len(parts) else None
+            touching = [p[0] for p in (before, after) if p and p[0] in ("kana", "hangul")
+                        and not (p is before and p[1][-1:].isspace()) and not (p is after and text[-1:].isspace())]
+            script = touching[0] if touching else script
+        if merged and merged[-1][0] == script:
+            merged[-1][1] += text
+        else:
+            merged.append([script, text])
+    return [(s, t) for s, t in merged]
 
 
 def slot(script: str) -> str:

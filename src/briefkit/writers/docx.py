@@ -73,6 +73,7 @@ from briefkit.document.model import (
 )
 from briefkit.errors import TemplateError
 from briefkit.theme.model import Theme
+from briefkit.writers.scripts_docx import mark_scripts
 from briefkit.theme.stamp import follow_theme
 from briefkit.writers import docx_xml as x
 from briefkit.writers.reproducible import normalize_zip
@@ -382,6 +383,7 @@ def write_docx(doc: Document, theme: Theme) -> bytes:
     if defaults:
         x.set_language(defaults[0], doc.meta.language)
     _DocxWriter(word, doc, theme).write()
+    mark_scripts(word, theme, doc.meta.language)
     _set_core_properties(word, doc.meta)
     _set_app_properties(word, doc.meta.author)
     out = io.BytesIO()
