@@ -14,14 +14,17 @@ def _surname(name: str) -> str:
 
 def short_citation(source: Source) -> str:
     """'Lemon and Norov (2025)', 'Kızılay (2022)', or the publisher's first words when no author is named."""
+    from briefkit.labels import current
+
+    words = current()
     year = source.published.year
     authors = [a for a in source.authors if a.strip()]
     if len(authors) == 1:
         who = _surname(authors[0])
     elif len(authors) == 2:
-        who = f"{_surname(authors[0])} and {_surname(authors[1])}"
+        who = f"{_surname(authors[0])} {words['and']} {_surname(authors[1])}"
     elif authors:
-        who = f"{_surname(authors[0])} et al."
+        who = f"{_surname(authors[0])} {words['et_al']}"
     else:
         who = source.title if len(source.title) <= 40 else source.title[:37].rsplit(" ", 1)[0] + "..."
         who = f"\u201c{who}\u201d"
@@ -85,16 +88,22 @@ def sources_line(source_ids: list[str], sources: dict[str, Source]) -> str:
     unique = sorted({short_citation(sources[s]) for s in source_ids if s in sources})
     if not unique:
         return ""
-    return ("Source: " if len(unique) == 1 else "Sources: ") + "; ".join(unique) + "."
+    from briefkit.labels import current
+
+    words = current()
+    return words["source_one" if len(unique) == 1 else "source_many"] + " " + "; ".join(unique) + "."
 
 
 def reference(source: Source) -> str:
     """The full entry in the brief's list of sources."""
-    authors = ", ".join(source.authors) if source.authors else "No author named"
+    from briefkit.labels import current
+
+    words = current()
+    authors = ", ".join(source.authors) if source.authors else words["no_author"]
     when = human_date(source.date)
     text = f"{authors}. \u201c{source.title}.\u201d {source.publisher}, {when}"
     if source.date_note:
-        text += " (estimated)"
+        text += " " + words["estimated"]
     text += "."
     if source.url:
         text += f" {source.url}"

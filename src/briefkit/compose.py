@@ -110,8 +110,10 @@ class Composed:
 
         to = options.email_to if options.email_to is not None else self.theme.email_to
         sender = options.email_from or self.theme.email_from
-        for_whom = f": brief for {self.meeting.title}" if self.meeting else f" ({self.meta.audience})"
-        subject = self.meta.title + for_whom
+        if self.meeting:
+            subject = self.meta.label("email_subject_meeting", title=self.meta.title, meeting=self.meeting.title)
+        else:
+            subject = self.meta.label("email_subject", title=self.meta.title, audience=self.meta.audience)
         summary = [p.text for p in self.selection.bottom_line][:3]
         data = write_email(self.meta, subject, summary, outputs, sender, to)
         return OutputFile(self.file_name("email", "eml"), "eml", data)
@@ -119,6 +121,18 @@ class Composed:
 
 def compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Theme, options: BuildOptions,
             t: Timings, store: Store | None = None) -> Composed:
+    """Everything said in the fact base's language: its labels are the current ones while composing."""
+    from briefkit.labels import load_labels, using
+
+    labels = load_labels(fb.info.language, options.theme, builtin_templates() / "default")
+    with using(labels):
+        return _compose(fb, audience, meeting, theme, options, t, store)
+
+
+def _compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Theme, options: BuildOptions,
+             t: Timings, store: Store | None = None) -> Composed:
+    from briefkit.labels import current
+
     selection: Selection = t.run("select", lambda: select(fb, audience, meeting))  # type: ignore[assignment]
     meta = make_meta(fb, audience, meeting, theme)
     figures: dict[str, Figure] = t.run("charts", lambda: _figures(selection, fb, theme_for(theme, "charts"), store))  # type: ignore[assignment]
@@ -132,6 +146,8 @@ def compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Th
         "topics": fb.info.topics,
         "sources": list(fb.sources.values()),
         "subject": fb.info.subject,
+        "labels": current(),
+        "label": current().text,
     }
     brief_md: str = t.run("render", lambda: render_markdown(env, "brief.md.j2", context, fb))  # type: ignore[assignment]
     deck_md: str = t.run("render", lambda: render_markdown(env, "deck.md.j2", context, fb))  # type: ignore[assignment]
@@ -150,10 +166,13 @@ def make_meta(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: 
         day = fb.as_of.last_day if fb.as_of.day is None else fb.as_of.first_day
     else:
         day = dt.datetime.fromtimestamp(timestamp, dt.UTC).date()
+    from briefkit.labels import current
+
+    labels = current()
     analysis = fb.analysis
     subtitle = analysis.subtitle or fb.info.subject
     if meeting is not None:
-        subtitle = f"Brief for {meeting.title}"
+        subtitle = labels.text("brief_for", meeting=meeting.title)
     return Meta(
         title=analysis.title,
         subtitle=subtitle,
@@ -162,11 +181,24 @@ def make_meta(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: 
         keywords=tuple(analysis.keywords),
         language=fb.info.language,
         date_iso=day.isoformat(),
-        date_human=f"{day.day} {day:%B %Y}",
+        date_human=labels.day(day),
         timestamp=timestamp,
-        audience=audience.title,
-        marking=audience.marking,
+        audience=_builtin_word("audience_" + audience.name, audience.title),
+        marking=_builtin_word("marking", audience.marking),
+        labels=labels,
     )
+
+
+def _builtin_word(key: str, written: str) -> str:
+    """A built-in audience's title and marking ("Analyst", "For discussion") are words briefkit wrote, so they
+    follow the brief's language; words a profile's author chose stay as written."""
+    from briefkit.labels import current, load_labels
+
+    english = load_labels("en", None, builtin_templates() / "default")
+    try:
+        return current()[key] if english[key] == written else written
+    except KeyError:
+        return written
 
 
 def theme_for(theme: Theme, use: str) -> Theme:

@@ -27,7 +27,7 @@ def yaml_texts(path: Path) -> Iterator[tuple[int | None, str]]:
     """(line, text) for every string in a YAML file, keys included (topic names are keys' values, ids keys)."""
     try:
         data = load_yaml(path)
-    except Exception:  # noqa: BLE001 - a file that does not load is reported by its own loader, not here
+    except Exception:
         return
     yield from _walk(data, getattr(data, "line", None))
 
@@ -52,8 +52,7 @@ def text_lines(path: Path) -> Iterator[tuple[int | None, str]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return
-    for n, line in enumerate(text.splitlines(), start=1):
-        yield n, line
+    yield from enumerate(text.splitlines(), start=1)
 
 
 def texts_of(path: Path) -> Iterator[tuple[int | None, str]]:
@@ -97,8 +96,8 @@ def check_glyphs(files: Iterable[Path], theme: Theme, theme_name: str = "theme.y
     problems = list(dict.fromkeys(problems))
     if len(problems) > MAX_REPORTED:
         more = len(problems) - MAX_REPORTED
-        problems = problems[:MAX_REPORTED] + [Problem(problems[MAX_REPORTED].path, None,
-                                                      f"and {more} more characters no font draws")]
+        rest = Problem(problems[MAX_REPORTED].path, None, f"and {more} more lines with characters no font draws")
+        problems = [*problems[:MAX_REPORTED], rest]
     raise FactbaseError(*problems)
 
 

@@ -272,6 +272,7 @@ def check_theme(user_dir: Path | None, builtin_dir: Path) -> Theme:
 
     theme, problems = _resolve(user_dir, builtin_dir)
     problems += _font_problems(theme, user_dir, builtin_dir)
+    problems += _label_problems(user_dir, builtin_dir)
     env = make_environment(user_dir, builtin_dir)
     for name in ("brief.md.j2", "deck.md.j2"):
         problems += _problems_of(lambda name=name: env.get_template(name), name)
@@ -287,6 +288,13 @@ def check_theme(user_dir: Path | None, builtin_dir: Path) -> Theme:
     if problems:
         raise TemplateError(*dict.fromkeys(problems))
     return theme
+
+
+def _label_problems(user_dir: Path | None, builtin_dir: Path) -> list[Problem]:
+    """Every locale file of the theme, checked against English's labels (`briefkit.labels`)."""
+    from briefkit.labels import check_locale_files
+
+    return check_locale_files(user_dir, builtin_dir)
 
 
 def _problems_of(job: Any, name: str) -> list[Problem]:

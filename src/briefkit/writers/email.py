@@ -60,10 +60,10 @@ def _size(n: int) -> str:
 
 
 def _plain(meta: Meta, summary: list[str], sizes: list[tuple[str, int]]) -> str:
-    lines = [f"{meta.title}", f"{meta.audience} brief, {meta.date_human}. {meta.marking}.", "", "Bottom line:"]
+    lines = [f"{meta.title}", f"{_byline(meta)}. {meta.marking}.", "", meta.label("email_bottom_line")]
     lines += [f"- {s}" for s in summary]
-    lines += ["", "Attached:"] + [f"- {name} ({_size(n)})" for name, n in sizes]
-    lines += ["", f"Every figure in the attachments is footnoted to its source. {meta.author}."]
+    lines += ["", meta.label("email_attached")] + [f"- {name} ({_size(n)})" for name, n in sizes]
+    lines += ["", meta.label("email_footer", organisation=meta.author)]
     return "\n".join(lines) + "\n"
 
 
@@ -73,10 +73,16 @@ def _html(meta: Meta, summary: list[str], sizes: list[tuple[str, int]]) -> str:
     files = "".join(f"<li>{e(name)} ({_size(n)})</li>" for name, n in sizes)
     return (
         f'<!DOCTYPE html><html lang="{e(meta.language)}"><head><meta charset="utf-8"><title>{e(meta.title)}</title>'
-        f"</head><body><p><strong>{e(meta.title)}</strong><br>{e(meta.audience)} brief, {e(meta.date_human)}. "
-        f"{e(meta.marking)}.</p><p>Bottom line:</p><ul>{items}</ul><p>Attached:</p><ul>{files}</ul>"
-        f"<p>Every figure in the attachments is footnoted to its source. {e(meta.author)}.</p></body></html>\n"
+        f"</head><body><p><strong>{e(meta.title)}</strong><br>{e(_byline(meta))}. "
+        f"{e(meta.marking)}.</p><p>{e(meta.label('email_bottom_line'))}</p><ul>{items}</ul>"
+        f"<p>{e(meta.label('email_attached'))}</p><ul>{files}</ul>"
+        f"<p>{e(meta.label('email_footer', organisation=meta.author))}</p></body></html>\n"
     )
+
+
+def _byline(meta: Meta) -> str:
+    """'Analyst brief, 7 December 2026', in the brief's language."""
+    return meta.label("audience_brief", audience=meta.audience, date=meta.date_human)
 
 
 __all__ = ["MIME_TYPES", "format_datetime", "write_email"]

@@ -50,7 +50,16 @@ def write_pdf_pages(doc: Document, theme: Theme, base_dir: Path) -> tuple[bytes,
     Charts not yet drawn are laid out as empty SVGs of their size and drawn (or fetched from the chart store)
     only when the pages are ready (`pdf_charts`)."""
     late: dict[bytes, ChartImage] = {}
-    return _render(document_html(doc, theme, late), theme_css(theme), base_dir, late)
+    return _render(document_html(doc, theme, late), theme_css(theme) + label_css(doc), base_dir, late)
+
+
+def label_css(doc: Document) -> str:
+    """The words of the page furniture in the brief's language, for brief.css: `content: var(--page-of)`."""
+    page, pages = '" counter(page) "', '" counter(pages) "'
+    text = doc.meta.label("page_of", page="\0", pages="\1")
+    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    value = quoted.replace("\0", page).replace("\1", pages)
+    return f"\n:root {{ --page-of: {value}; }}\n"
 
 
 def render_pdf(html: str, css: str, base_dir: Path) -> bytes:

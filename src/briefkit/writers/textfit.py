@@ -120,7 +120,8 @@ def text_width(text: str, size: float, family: Family, bold: bool = False) -> fl
 
 # Characters a line may break before or after without a space: ideographs, kana and CJK punctuation (Chinese and
 # Japanese set no spaces between words). Closing punctuation never starts a line, opening never ends one.
-_NO_LINE_START = frozenset("、。，．：；？！）」』】〉》〕］｝〙〗〛’”ー…・ゝゞヽヾ々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%,.;:!?)]}")
+_NO_LINE_START = frozenset("、。，．：；？！）」』】〉》〕］｝〙〗〛’”ー…・ゝゞヽヾ々〻%,.;:!?)]}"
+                           "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
 _NO_LINE_END = frozenset("（「『【〈《〔［｛〘〖〚‘“([{")
 
 
