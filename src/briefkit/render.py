@@ -246,7 +246,9 @@ class Helpers:
     def versions(self, conflict: Conflict) -> str:
         """'Kızılay (2022) vs Lemon and Norov (2025)': who holds each version of a disagreement."""
         names = [self.cited_by(self.fb.facts[f]) for f in conflict.facts]
-        return " vs ".join(dict.fromkeys(names))
+        from briefkit.labels import current
+
+        return f" {current()['versus']} ".join(dict.fromkeys(names))
 
     def cited_by(self, item: Fact | Point) -> str:
         ids = list(dict.fromkeys(c.source for c in self.citations(item)))

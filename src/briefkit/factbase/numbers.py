@@ -15,12 +15,16 @@ _MONTHS = (
 )
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b")
 _MONTH_DAY = re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\d)")
-_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "тыс.": 1_000, "млн": 1_000_000, "млрд": 1_000_000_000, "万": 10_000, "百万": 1_000_000, "亿": 100_000_000}
+# A letter of a word a number can be part of (VP-11, 5G): Chinese and Japanese set numbers between ideographs
+# with no space ("每天12,400次"), so ideographs, kana and hangul do not count.
+_LETTER = r"[^\W\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF]"
 _NUMBER = re.compile(
-    r"(?<![\w/.\-–])"  # not part of a name such as VP-11, CS/SS4 or v1.2
+    rf"(?<![/.\-–])(?<!{_LETTER})"  # not part of a name such as VP-11, CS/SS4 or v1.2
     r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
-    r"(?P<tail>-\d+|(?=-[A-Za-z])|(?![\w\-–]|\.\d))"  # 296-mile is a quantity; 5G and VP-11 are not
-    r"(?:\s+(?P<scale>thousand|million|billion)\b)?"
+    rf"(?P<tail>-\d+|(?=-[A-Za-z])|(?!{_LETTER}|[\-–]|\.\d))"  # 296-mile is a quantity; 5G and VP-11 are not
+    r"(?:\s+(?P<scale>thousand|million|billion|тыс\.|млн|млрд)(?!\w)|\s*(?P<cjk>百万|万|亿))?"
 )
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _DECADE = re.compile(r"(?<![\w/.\-])(1[89]|20)\d0s\b")
@@ -45,12 +49,13 @@ def quantities(sentence: str) -> list[Quantity]:
         tail = m.group("tail")
         if tail and int(tail[1:]) < int(digits.replace(",", "")):
             continue  # a designation such as Type 56-3, not a range
-        if _YEAR.match(digits) and not m.group("frac") and not m.group("scale"):
+        scale = m.group("scale") or m.group("cjk")
+        if _YEAR.match(digits) and not m.group("frac") and not scale:
             continue  # a year (and a year range such as 1992-2023)
         value = float(digits.replace(",", "") + (m.group("frac") or ""))
-        if m.group("scale"):
-            value *= _SCALES[m.group("scale")]
-        found.append(Quantity(digits + (m.group("frac") or ""), value) if not m.group("scale")
+        if scale:
+            value *= _SCALES[scale]
+        found.append(Quantity(digits + (m.group("frac") or ""), value) if not scale
                      else Quantity(sentence[m.start() : m.end()].strip(), value))
         if tail and not _YEAR.match(tail[1:]):  # a range such as 10-12: its upper end is a quantity too
             found.append(Quantity(tail[1:], float(tail[1:])))
