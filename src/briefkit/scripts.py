@@ -63,8 +63,8 @@ def runs(text: str) -> list[tuple[str, str]]:
             else:
                 out.append(["common", char])
             continue
-        if out and out[-1][0] == "common":
-            out[-1][0] = script
+        if out and out[-1][0] == "common":  # leading neutrals: with the first script, unless it reads right to left
+            out[-1][0] = "other" if script in COMPLEX else script
         if out and out[-1][0] == script:
             out[-1][1] += held + char
         else:

@@ -156,7 +156,23 @@ def theme_variables(theme: Theme) -> str:
     if size is None:
         raise TemplateError.at("theme.yaml", f"page_size {theme.page_size!r} is not one of A4, Letter",
                                field="page_size")
-    return ":root {\n" + "\n".join(lines) + "\n}\n@page { size: " + size + "; }\n"
+    return ":root {\n" + "\n".join(lines) + "\n}\n@page { size: " + size + "; }\n" + _script_fonts(theme)
+
+
+# The language tags `scripts_html.py` gives runs of each script, and the script whose fallback fonts serve them.
+_LANG_SCRIPTS = (("zh", "han"), ("ja", "kana"), ("ko", "hangul"), ("ar", "arabic"), ("he", "hebrew"))
+
+
+def _script_fonts(theme: Theme) -> str:
+    """A run marked Japanese is drawn by the Japanese fallback font first (Noto Sans CJK JP, with Japanese forms
+    of the characters Chinese shares), Korean by the Korean one, and so on; the body stack follows."""
+    rules = []
+    for lang, script in _LANG_SCRIPTS:
+        chain = [f.family for f in theme.fonts.chain(script)]
+        if chain:
+            rules.append(f'span[lang|="{lang}"] {{ font-family: {_css_font(chain)[:-len(", sans-serif")]}, '
+                         "var(--font-body); }")
+    return "\n".join(rules) + "\n"
 
 
 def _css_colour(name: str, value: str) -> str:
