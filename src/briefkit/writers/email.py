@@ -60,7 +60,7 @@ def _size(n: int) -> str:
 
 
 def _plain(meta: Meta, summary: list[str], sizes: list[tuple[str, int]]) -> str:
-    lines = [f"{meta.title}", f"{_byline(meta)}. {meta.marking}.", "", meta.label("email_bottom_line")]
+    lines = [f"{meta.title}", _byline(meta), "", meta.label("email_bottom_line")]
     lines += [f"- {s}" for s in summary]
     lines += ["", meta.label("email_attached")] + [f"- {name} ({_size(n)})" for name, n in sizes]
     lines += ["", meta.label("email_footer", organisation=meta.author)]
@@ -73,16 +73,17 @@ def _html(meta: Meta, summary: list[str], sizes: list[tuple[str, int]]) -> str:
     files = "".join(f"<li>{e(name)} ({_size(n)})</li>" for name, n in sizes)
     return (
         f'<!DOCTYPE html><html lang="{e(meta.language)}"><head><meta charset="utf-8"><title>{e(meta.title)}</title>'
-        f"</head><body><p><strong>{e(meta.title)}</strong><br>{e(_byline(meta))}. "
-        f"{e(meta.marking)}.</p><p>{e(meta.label('email_bottom_line'))}</p><ul>{items}</ul>"
+        f"</head><body><p><strong>{e(meta.title)}</strong><br>{e(_byline(meta))}</p><p>{e(meta.label('email_bottom_line'))}</p><ul>{items}</ul>"
         f"<p>{e(meta.label('email_attached'))}</p><ul>{files}</ul>"
         f"<p>{e(meta.label('email_footer', organisation=meta.author))}</p></body></html>\n"
     )
 
 
 def _byline(meta: Meta) -> str:
-    """'Analyst brief, 7 December 2026', in the brief's language."""
-    return meta.label("audience_brief", audience=meta.audience, date=meta.date_human)
+    """'Analyst brief, 7 December 2026. For discussion.', in the brief's language (a date that ends in a full
+    stop, '20 марта 2025 г.', is not given a second one)."""
+    byline = meta.label("audience_brief", audience=meta.audience, date=meta.date_human)
+    return meta.label("email_byline", byline=byline, marking=meta.marking).replace("..", ".")
 
 
 __all__ = ["MIME_TYPES", "format_datetime", "write_email"]
