@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from briefkit.scripts import runs, script_of
-from briefkit.theme.model import FontChoice, Fonts
+from briefkit.theme.model import FontChoice, Fonts, Theme
 from briefkit.writers.textfit import FontMetrics, metrics
 
 # Characters no font needs to draw: controls, format marks (joiners, direction marks), variation selectors, spaces.
@@ -35,6 +35,7 @@ class FontChain:
         self.primary = primary
         self.fonts = fonts
         self.bold = bold
+        self._hash = hash((primary, fonts, bold))  # looked up by the caches below on every character
 
     def candidates(self, script: str) -> tuple[FontChoice, ...]:
         """The fonts tried for a character of `script`, in order."""
@@ -69,7 +70,7 @@ class FontChain:
         return list(dict.fromkeys(f.family for f in every))
 
     def __hash__(self) -> int:
-        return hash((self.primary, self.fonts, self.bold))
+        return self._hash
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FontChain) and (self.primary, self.fonts, self.bold) == (
@@ -126,6 +127,16 @@ class ChainMetrics:
 @lru_cache(maxsize=64)
 def chain_metrics(chain: FontChain) -> ChainMetrics:
     return ChainMetrics(chain)
+
+
+@lru_cache(maxsize=16)
+def _measured(primary: FontChoice, fonts: Fonts) -> FontChain:
+    return FontChain(primary, fonts)
+
+
+def measured(theme: Theme, role: str = "body") -> FontChain:
+    """The font text set in the theme's `role` font ("body" or "heading") is measured with: its chain."""
+    return _measured(getattr(theme.fonts, role), theme.fonts)
 
 
 def office_runs(text: str, chain: FontChain) -> list[tuple[str, str, FontChoice]]:
