@@ -52,16 +52,17 @@ from briefkit.document.model import (
     Text,
 )
 from briefkit.errors import TemplateError
+from briefkit.fontchain import measured
 from briefkit.theme.model import DEFAULT_LAYOUTS, Theme
 from briefkit.theme.stamp import follow_theme
 from briefkit.writers import pptx_xml as px
 from briefkit.writers import textfit
 from briefkit.writers.reproducible import build_timestamp, normalize_zip
+from briefkit.writers.scripts_pptx import mark_scripts
 
 INCH = 914400
 PT = 12700
 SLIDE_WIDTH, SLIDE_HEIGHT = 12192000, 6858000  # 13.333 x 7.5 in, 16:9
-CONTINUED = " (continued)"
 
 # Font sizes in points, largest first: the first that fits wins; below the last, text moves to a new slide.
 TITLE_SIZES = (28, 26, 24, 22, 20)
@@ -96,6 +97,7 @@ def write_pptx(deck: Deck, theme: Theme) -> bytes:
     pages = [page for slide in deck.slides for page in _pages(slide, ctx)]
     for number, page in enumerate(pages, start=1):
         _render(page, number, ctx)
+    mark_scripts(prs, theme, deck.meta.language)  # fonts, languages and directions of other scripts
     _set_metadata(prs, deck.meta, len(pages))
     _normalize_workbooks(prs, deck.meta.timestamp)
     return _save(prs, deck.meta.timestamp)
@@ -398,7 +400,7 @@ def _lines_height(lines: int, size: float = SOURCE_LINE_SIZE) -> int:
 
 def _source_lines(text: str, width: int, theme: Theme) -> int:
     return len(textfit.wrap(text, (width - TEXT_INSETS[0] - TEXT_INSETS[2]) / PT, SOURCE_LINE_SIZE,
-                            theme.fonts.body.family))
+                            measured(theme, "body")))
 
 
 # ================================================================ text: what to write, measured before it is written
@@ -564,13 +566,14 @@ def _bullet_pages(slide: Slide, ctx: _Context, kind: str, bullets: tuple[tuple[I
     """All bullets on one slide at the largest size that fits, else split over as few slides as any readable
     size allows, at the largest such size."""
     if not bullets:
-        return [Page(slide, kind, slide.title if first else slide.title + CONTINUED, first=first)]
+        return [Page(slide, kind, slide.title if first else slide.title + ctx.meta.label("continued"), first=first)]
     rect = ctx.body_rect(kind, slide.source_line)
-    family = ctx.theme.fonts.body.family
+    family = measured(ctx.theme, "body")
     sizes = SOURCES_SIZES if kind == "sources" else BULLET_SIZES
     size, chunks = _best_split(
         sizes, lambda s: _split_lines(_bullet_lines(bullets, s, kind, ctx.theme), bullets, rect, family))
-    return [Page(slide, kind, slide.title if first and i == 0 else slide.title + CONTINUED, chunk, size,
+    more = slide.title + ctx.meta.label("continued")
+    return [Page(slide, kind, slide.title if first and i == 0 else more, chunk, size,
                  first=first and i == 0) for i, chunk in enumerate(chunks)]
 
 
@@ -604,7 +607,7 @@ def _chart_pages(slide: Slide, ctx: _Context) -> list[Page]:
     if not slide.bullets:
         return [Page(slide, "chart", slide.title)]
     _, text_rect = _chart_split(ctx.content_rect("chart", slide.source_line))
-    family = ctx.theme.fonts.body.family
+    family = measured(ctx.theme, "body")
     size, chunks = _best_split(CHART_BULLET_SIZES, lambda s: _split_lines(
         _bullet_lines(slide.bullets, s, "bullets", ctx.theme), slide.bullets, text_rect, family))
     rest = tuple(b for chunk in chunks[1:] for b in chunk)
@@ -655,14 +658,14 @@ def _table_pages(slide: Slide, ctx: _Context) -> list[Page]:
     assert table is not None
     rect = ctx.content_rect("table", slide.source_line)
     budget = int(rect.h * 0.97)  # viewers set a line a little taller than 1.2 x the size
-    family = ctx.theme.fonts.body.family
+    family = measured(ctx.theme, "body")
 
     def split(size: float) -> list[tuple[int, int]]:
         heights = _table_heights(table, _column_widths(table, rect.w, size, family), size, family)
         return textfit.balanced_spans(heights[1:], budget - heights[0]) if table.rows else [(0, 0)]
 
     size, spans = _best_split(TABLE_SIZES, split)
-    return [Page(slide, "table", slide.title if i == 0 else slide.title + CONTINUED, size=size,
+    return [Page(slide, "table", slide.title if i == 0 else slide.title + ctx.meta.label("continued"), size=size,
                  rows=table.rows[a:b], first=i == 0) for i, (a, b) in enumerate(spans)]
 
 
@@ -720,7 +723,7 @@ def _box_lines(slide: Slide, size: float, theme: Theme) -> list[Line]:
 def _box_size(slide: Slide, ctx: _Context) -> float | None:
     rect = _title_geometry(ctx).box
     for size in BOX_SIZES:
-        if _fits(_box_lines(slide, size, ctx.theme), rect, BOX_INSETS, ctx.theme.fonts.body.family):
+        if _fits(_box_lines(slide, size, ctx.theme), rect, BOX_INSETS, measured(ctx.theme, "body")):
             return size
     return None
 
@@ -771,7 +774,7 @@ def _fill_title(slide: PptxSlide, page: Page, ctx: _Context) -> None:
     insets = px.inherited_insets(shape)
     start = px.inherited_size(shape, master, "titleStyle") or TITLE_SIZES[0]
     sizes = [start - 2 * i for i in range(8) if start - 2 * i >= TITLE_SIZES[-1]] or [TITLE_SIZES[-1]]
-    family = ctx.theme.fonts.heading.family
+    family = measured(ctx.theme, "heading")
     rect = Rect.of(shape)
     size = next((s for s in sizes if _fits([Line(_plain(page.title), s, bold=True)], rect, insets, family)),
                 sizes[-1])
@@ -847,7 +850,7 @@ def _fill_title_slide(slide: PptxSlide, page: Page, ctx: _Context) -> None:
         picture = slide.shapes.add_picture(io.BytesIO(ctx.theme.logo), geo.logo.x, geo.logo.y, height=geo.logo.h)
         picture.left = geo.logo.x - picture.width  # right-aligned, whatever the logo's proportions
         picture.name = "Logo"
-        px.set_alt_text(picture, f"{ctx.theme.organisation} logo" if ctx.theme.organisation else "Logo")
+        px.set_alt_text(picture, ctx.meta.label("logo", organisation=ctx.theme.organisation).strip() or "Logo")
     elif ctx.theme.organisation:
         _add_organisation(slide, geo.org, ctx)
 
@@ -862,7 +865,7 @@ def _fill_subtitle(slide: PptxSlide, page: Page, ctx: _Context) -> None:
     insets = px.inherited_insets(shape)
     master = ctx.layouts["title"].slide_master
     start = px.inherited_size(shape, master, "bodyStyle") or 20
-    family = ctx.theme.fonts.body.family
+    family = measured(ctx.theme, "body")
     sizes = [s for s in (start, start - 2, start - 4, 14, 12) if s >= 12]
     size = next((s for s in sizes if _fits([Line(_plain(text), s)], Rect.of(shape), insets, family)), 12)
     _prepare(shape.text_frame, insets)
@@ -872,7 +875,7 @@ def _fill_subtitle(slide: PptxSlide, page: Page, ctx: _Context) -> None:
 def _add_marking(slide: PptxSlide, at: Rect, ctx: _Context) -> None:
     """The distribution marking as a tag in the accent colour, above the title."""
     pad = int(0.14 * INCH)
-    family = ctx.theme.fonts.body.family
+    family = measured(ctx.theme, "body")
     width = int(textfit.text_width(ctx.meta.marking, MARKING_SIZE, family, bold=True) * PT) + 2 * pad + PT * 2
     box = slide.shapes.add_textbox(at.x, at.y, min(width, ctx.width - at.x - int(0.3 * INCH)), at.h)
     box.name = "Marking"
@@ -897,7 +900,7 @@ def _add_meeting_box(slide: PptxSlide, rect: Rect, ctx: _Context, model: Slide) 
     size = _box_size(model, ctx) or BOX_SIZES[-1]
     lines = _box_lines(model, size, ctx.theme)
     width, _ = _inner(rect, BOX_INSETS)
-    text_h = textfit.text_height([_to_para(line) for line in lines], width, ctx.theme.fonts.body.family)
+    text_h = textfit.text_height([_to_para(line) for line in lines], width, measured(ctx.theme, "body"))
     height = min(rect.h, round(text_h * PT * 1.05) + BOX_INSETS[1] + BOX_INSETS[3])
     box = slide.shapes.add_textbox(rect.x, rect.y, rect.w, height)
     box.name = "Meeting"
@@ -983,7 +986,7 @@ def _add_chart(slide: PptxSlide, figure: Figure, rect: Rect, ctx: _Context) -> N
     """A native, editable chart from the figure's numbers, with the figure's alt text."""
     data = figure.data
     chart_data = CategoryChartData(number_format=data.number_format)
-    labels = _chart_categories(data, rect.w, rect.h, ctx.theme.fonts.body.family)
+    labels = _chart_categories(data, rect.w, rect.h, measured(ctx.theme, "body"))
     chart_data.categories = labels.names
     for series in data.series:
         chart_data.add_series(series.name, series.values)
@@ -1120,7 +1123,7 @@ def _fill_table_slide(slide: PptxSlide, page: Page, ctx: _Context) -> None:
     table = page.slide.table
     assert table is not None
     rect = ctx.content_rect("table", page.slide.source_line)
-    family = ctx.theme.fonts.body.family
+    family = measured(ctx.theme, "body")
     widths = _column_widths(table, rect.w, page.size, family)
     rows = (table.header, *page.rows)
     heights = [_row_height(r, widths, page.size, i == 0, family) for i, r in enumerate(rows)]
