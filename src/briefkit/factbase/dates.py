@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits: \d takes any script's
 _MONTH_NAMES = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -32,6 +33,8 @@ class PartialDate:
         if not m:
             raise ValueError(f"{text!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+        if year < 1:
+            raise ValueError(f"{text!r} is not a valid year; years run from 0001 to 9999")
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"{text!r} is not a valid month")
         if day is not None:
@@ -50,8 +53,7 @@ class PartialDate:
         if self.day:
             return self.first_day
         if self.month:
-            nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1)
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return dt.date(self.year, 12, 31)
 
     def iso(self) -> str:
