@@ -46,11 +46,22 @@ def _walk(node: Any, line: int | None) -> Iterator[tuple[int | None, str]]:
         yield line, node
 
 
+def _read(path: Path) -> str | None:
+    """A file's text, read with the limits every input has (no pipe, no device, no giant); None when it cannot be
+    read, which the file's own loader reports."""
+    from briefkit.factbase.yamlfile import MAX_BYTES
+    from briefkit.safefile import read_limited
+
+    try:
+        return read_limited(path, MAX_BYTES, FactbaseError).decode("utf-8")
+    except (FactbaseError, UnicodeDecodeError):
+        return None
+
+
 def text_lines(path: Path) -> Iterator[tuple[int | None, str]]:
     """(line, text) for every line of a text file (a template)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    text = _read(path)
+    if text is None:
         return
     yield from enumerate(text.splitlines(), start=1)
 
@@ -86,10 +97,7 @@ def check_glyphs(files: Iterable[Path], theme: Theme, theme_name: str = "theme.y
     files = list(dict.fromkeys(files))
     raw = set()
     for path in files:  # the files' characters as they are, first: a tenth of the time of parsing them
-        try:
-            raw.update(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            continue  # reported by the file's own loader
+        raw.update(_read(path) or "")
     if not missing(raw, theme):
         return
     texts = {path: list(texts_of(path)) for path in files}  # where they are (what is in a comment is not printed)

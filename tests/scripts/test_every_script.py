@@ -71,7 +71,7 @@ def test_pdf_marks_languages_and_directions(built: Path) -> None:
 def test_chart_labels_are_drawn_from_the_fallback_fonts_and_shaped(built: Path) -> None:
     """The chart's SVG (as the PDF embeds it) holds right-to-left labels as outlines matplotlib shaped; the glyph
     ids it used name their fonts, and none is .notdef."""
-    svgs = list((built.parent / ".cache" / "charts").glob("*.svg"))
+    svgs = list(built.parent.glob("*/charts/*.svg"))  # the chart store beside the outputs
     assert svgs
     svg = svgs[0].read_text(encoding="utf-8")
     glyphs = re.findall(r'<path id="([^"]+)-([0-9a-f]+)"', svg)
