@@ -124,3 +124,12 @@ def test_docx_and_pptx_opened_by_libreoffice_draw_every_character(built: Path, t
         fonts = fonts_drawing(pdf, "地지شמ")
         assert any("CJK" in f for f in fonts["地"]) and any("CJK" in f for f in fonts["지"]), fonts
         assert any("Arabic" in f for f in fonts["ش"]) and any("Hebrew" in f for f in fonts["מ"]), fonts
+
+
+def test_the_same_inputs_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
+    """Fonts chosen per run, runs cut by script, labels: nothing depends on the order of a set or the clock."""
+    result = run_cli("build", "--facts", str(FACTS), "--out", str(tmp_path), "--no-limits",
+                     env={"SOURCE_DATE_EPOCH": "1742428800"})
+    assert result.code == 0, result.err
+    for path in built.glob("*_*.*"):
+        assert (tmp_path / "analyst" / path.name).read_bytes() == path.read_bytes(), path.name
