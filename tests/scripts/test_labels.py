@@ -113,3 +113,17 @@ def test_dates_and_numbers_in_each_language() -> None:
             "2022年11月22日", "$8.5百万", "约12")
     with using(load_labels("fr-FR", None, builtin)):  # no French labels: English
         assert human_date("2022-11-22") == "22 November 2022"
+
+
+def test_a_theme_adds_a_language_and_what_it_leaves_out_stays_english(tmp_path: Path) -> None:
+    from briefkit.labels import load_labels
+    from briefkit.paths import builtin_templates
+
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "locales" / "fr.yaml").write_text("key_judgments: Jugements clés\ndate_day: \"{day} {month} {year}\"\n"
+                                                  "months_of: [janvier, février, mars, avril, mai, juin, juillet, "
+                                                  "août, septembre, octobre, novembre, décembre]\n", encoding="utf-8")
+    labels = load_labels("fr-FR", tmp_path, builtin_templates() / "default")
+    assert labels.language == "fr"
+    assert (labels["key_judgments"], labels["sources"]) == ("Jugements clés", "Sources")
+    assert labels.date(2025, 3, 20) == "20 mars 2025"
