@@ -95,7 +95,15 @@ def _font_for(chain: FontChain, char: str) -> FontChoice | None:
 
 @lru_cache(maxsize=262144)
 def _has(family: str, char: str) -> bool:
-    return metrics(family).has(char)
+    """A font that is not installed draws nothing (fontconfig would answer for it with another font's file)."""
+    return family.lower() in _installed() and metrics(family).has(char)
+
+
+@lru_cache(maxsize=1)
+def _installed() -> frozenset[str]:
+    from briefkit.theme.load import installed_families
+
+    return frozenset(installed_families()[0])
 
 
 class ChainMetrics:
