@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from briefkit.errors import FactbaseError, Problem, display_path
+from briefkit.errors import BriefkitError, FactbaseError, Problem, display_path
 from briefkit.factbase.yamlfile import LList, LMap, load_yaml
 from briefkit.fontchain import FontChain, is_drawn
 from briefkit.scripts import script_of
@@ -27,7 +27,7 @@ def yaml_texts(path: Path) -> Iterator[tuple[int | None, str]]:
     """(line, text) for every string in a YAML file, keys included (topic names are keys' values, ids keys)."""
     try:
         data = load_yaml(path)
-    except Exception:
+    except BriefkitError:  # a file that does not load is reported by its own loader, not here
         return
     yield from _walk(data, getattr(data, "line", None))
 
