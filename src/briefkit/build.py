@@ -142,7 +142,7 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
     from briefkit.glyphs import check_inputs
 
     extra = [known[n] for n in names] + ([options.meeting] if options.meeting else [])
-    check_inputs(options.facts, theme, options.theme, builtin_templates() / "default", extra)
+    check_inputs(options.facts, theme, options.theme, builtin_templates() / "default", extra, fb.info.language)
     with build_lock(options.out):
         clean_stale(options.out)
         for name in names:

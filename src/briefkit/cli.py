@@ -181,7 +181,7 @@ def check(facts: FactsOpt = None, sources: SourcesOpt = None, theme: Annotated[P
         report = Report()
         fb = load_factbase(_facts_dir(facts), sources, report)
         builtin = builtin_templates() / "default"
-        check_inputs(_facts_dir(facts), load_theme(theme, builtin), theme, builtin)
+        check_inputs(_facts_dir(facts), load_theme(theme, builtin), theme, builtin, language=fb.info.language)
         verified = f", {report.verified} verified against {report.texts} source texts" if report.texts else ""
         typer.echo(
             f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts{verified}, {len(fb.conflicts)} "

@@ -107,8 +107,9 @@ def check_glyphs(files: Iterable[Path], theme: Theme, theme_name: str = "theme.y
     problems: list[Problem] = []
     for path, lines in texts.items():
         for line, text in lines:
-            for char in dict.fromkeys(c for c in text if c in found):
-                problems.append(Problem(display_path(path), line, describe(char, theme, theme_name)))
+            chars = list(dict.fromkeys(c for c in text if c in found))
+            if chars:
+                problems.append(Problem(display_path(path), line, describe(chars, theme, theme_name)))
     problems = list(dict.fromkeys(problems))
     if len(problems) > MAX_REPORTED:
         more = len(problems) - MAX_REPORTED
@@ -117,29 +118,39 @@ def check_glyphs(files: Iterable[Path], theme: Theme, theme_name: str = "theme.y
     raise FactbaseError(*problems)
 
 
-def describe(char: str, theme: Theme, theme_name: str = "theme.yaml") -> str:
-    code = ord(char)
+def describe(chars: list[str], theme: Theme, theme_name: str = "theme.yaml") -> str:
+    """The first character no font draws, by name, and how many more the line has."""
+    char = chars[0]
     name = unicodedata.name(char, "unnamed character")
     script = script_of(char)
     fonts = ", ".join(f.family for f in FontChain(theme.fonts.body, theme.fonts).candidates(
         "other" if script == "common" else script))
-    return (f"{char!r} (U+{code:04X} {name}) is in no font of the theme ({fonts}), so it would print as an "
-            f"empty box; add a font that has it to fonts.fallback in {theme_name}, or write it otherwise")
+    more = ""
+    if len(chars) > 1:
+        shown = "".join(chars[1:6]) + ("..." if len(chars) > 6 else "")
+        more = f" and {len(chars) - 1} more character{'s' if len(chars) > 2 else ''} ({shown})"
+    verb = "are" if more else "is"
+    return (f"{char!r} (U+{ord(char):04X} {name}){more} {verb} in no font of the theme ({fonts}), so "
+            f"{'they would print as empty boxes' if more else 'it would print as an empty box'}; add a font that has "
+            f"{'them' if more else 'it'} to fonts.fallback in {theme_name}, or write it otherwise")
 
 
-def input_files(facts: Path, theme_dir: Path | None, builtin_dir: Path, extra: Iterable[Path] = ()) -> list[Path]:
+def input_files(facts: Path, theme_dir: Path | None, builtin_dir: Path, extra: Iterable[Path] = (),
+                language: str = "en") -> list[Path]:
     """Every file whose words a brief may print: the fact base, `extra` (meeting, audience profiles), and the
-    theme's templates and labels (the user's and the built-in ones)."""
+    theme's templates and the labels of the brief's `language` (the user's and the built-in ones)."""
     files = factbase_files(facts) + [p for p in extra if p.is_file()]
+    locales = [f"{tag}.yaml" for tag in dict.fromkeys(["en", language.split("-")[0], language])]
     for folder in (theme_dir, builtin_dir):
         if folder is not None and folder.is_dir():
-            files += sorted(folder.glob("*.j2")) + sorted((folder / "locales").glob("*.yaml"))
+            files += sorted(folder.glob("*.j2")) + [folder / "locales" / name for name in locales
+                                                    if (folder / "locales" / name).is_file()]
             files += [folder / "theme.yaml"] if (folder / "theme.yaml").is_file() else []
     return files
 
 
 def check_inputs(facts: Path, theme: Theme, theme_dir: Path | None, builtin_dir: Path,
-                 extra: Iterable[Path] = ()) -> None:
+                 extra: Iterable[Path] = (), language: str = "en") -> None:
     """The glyph check of a build or `briefkit check`: every input file against the theme's chain."""
     shown = display_path(theme_dir / "theme.yaml") if theme_dir else "the theme.yaml of a theme (--theme)"
-    check_glyphs(input_files(facts, theme_dir, builtin_dir, extra), theme, shown)
+    check_glyphs(input_files(facts, theme_dir, builtin_dir, extra, language), theme, shown)

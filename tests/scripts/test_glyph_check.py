@@ -90,3 +90,19 @@ def test_the_chain_gives_each_script_its_font() -> None:
         "ش": "Noto Sans Arabic", "ש": "Noto Sans Hebrew", "Ж": "Carlito", "Ω": "Carlito"}
     assert chain.font_for(FLAMINGO) is None
     assert chain.font_for("\u200d") == theme.fonts.body  # a joiner is not drawn: it needs no font
+
+
+def test_only_the_labels_of_the_brief_s_language_are_checked(tmp_path: Path) -> None:
+    """A theme without CJK fonts builds English briefs (the built-in Chinese labels are not read) and stops at the
+    first Chinese word of a Chinese fact base."""
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text("fonts:\n  fallback:\n    han: []\n    kana: []\n    hangul: []\n"
+                                      "    other: [DejaVu Sans]\n", encoding="utf-8")
+    assert run_cli("check", "--facts", str(EXAMPLE), "--theme", str(theme)).code == 0
+    chinese = EXAMPLE.parents[1] / "tests" / "scripts" / "zh"
+    result = run_cli("check", "--facts", str(chinese), "--theme", str(theme), cwd=tmp_path)
+    assert result.code == 1
+    first = result.err.splitlines()[0]
+    assert first.startswith(f"{chinese}/factbase.yaml:1: '示' (U+793A CJK UNIFIED IDEOGRAPH-793A) and 7 more "
+                            "characters (例市的自行...) are in no font of the theme (Carlito, DejaVu Sans)"), first
