@@ -66,6 +66,10 @@ def test_the_docx_deck_and_email_too(built: tuple[str, Path]) -> None:
     assert EXPECTED[language][1] in words and figure_word in words
     slides = _office_text(pptx).replace("briefkit Analysis Unit", "")
     assert EXPECTED[language][0] in slides and EXPECTED[language][1] in slides
+    with zipfile.ZipFile(docx) as z:
+        alts = re.findall(r'descr="([^"]*)"', z.read("word/document.xml").decode())
+    charts = [a for a in alts if ": " in a or "：" in a]  # the logo's is the organisation's name
+    assert charts and not [a for a in charts if "chart" in a or " of " in a or " by " in a], charts
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     body = message.get_body(("plain",)).get_content()
     for text in (words, slides, body, str(message["Subject"])):
