@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from scripts.outputs import convert, fonts_drawing, glyph_problems, needs_soffice, text_of
+from tests.scripts.outputs import convert, fonts_drawing, glyph_problems, needs_soffice, text_of
 
 FACTS = ROOT / "tests" / "scripts" / "multiscript"
 SAMPLES = {  # a word of each script, as the fact base writes it in the title, a statement and a table cell

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, ROOT, run_cli
-from scripts.outputs import text_of
+from tests.scripts.outputs import text_of
 
 # Words briefkit writes in English: none may appear in a Russian or Chinese brief.
 ENGLISH = ("Key judgments", "Bottom line", "Sources", "Source:", "Figure", "Table", "Page", "Contents",
