@@ -183,7 +183,8 @@ def make_meta(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: 
         date_iso=day.isoformat(),
         date_human=labels.day(day),
         timestamp=timestamp,
-        audience=_builtin_word("audience_" + audience.name, audience.title),
+        audience=fb.info.audience_titles.get(audience.name) or _builtin_word("audience_" + audience.name,
+                                                                              audience.title),
         marking=_builtin_word("marking", audience.marking),
         labels=labels,
     )

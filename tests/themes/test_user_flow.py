@@ -16,7 +16,7 @@ from tests.themes.outputs import media, one, pdf_fill_colours, pdf_image_sizes, 
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 OLD, NEW = "#1F3A5F", "#0B6E4F"
-SENTENCE = ("The sources disagree in", "Our sources part ways in")
+SENTENCE = ("The sources disagree on", "Our sources part ways on")
 
 
 @dataclass(frozen=True)
