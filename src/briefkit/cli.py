@@ -143,7 +143,7 @@ def _write_crash_log() -> Path:
     from briefkit import __version__
 
     body = (f"briefkit {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
-            f"command: {' '.join(sys.argv)}\nfolder: {Path.cwd()}\n\n{traceback.format_exc()}")
+            f"command: {' '.join(sys.argv)}\nfolder: {Path.cwd()}\n{_patches()}\n{traceback.format_exc()}")
     name = f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
     for folder in (_crash_log_dir(), Path(tempfile.gettempdir())):
         try:
@@ -152,6 +152,16 @@ def _write_crash_log() -> Path:
         except OSError:
             continue
     return Path(name)
+
+
+def _patches() -> str:
+    """Which patches of libraries were in use (`briefkit.patches`), for the crash log."""
+    try:
+        from briefkit import patches
+
+        return "".join(f"patch {line}\n" for line in patches.status())
+    except Exception as error:  # the log is written anyway
+        return f"patches: unknown ({type(error).__name__})\n"
 
 
 def _facts_dir(facts: Path | None) -> Path:
@@ -465,21 +475,17 @@ def theme_export(dest: Annotated[Path, typer.Argument(help="Folder to write the 
 
 
 def main() -> None:
-    """Run the CLI; Click's own usage errors are one line too, `briefkit build: message`, exit 2."""
-    try:
-        from typer._click import exceptions as click_errors  # typer >= 0.20 vendors Click
-    except ImportError:  # older typer, with Click installed beside it
-        from click import exceptions as click_errors  # type: ignore[no-redef]
-    no_args: type[Exception] | tuple[()] = getattr(click_errors, "NoArgsIsHelpError", ())
+    """Run the CLI; Click's own usage errors are one line too, `briefkit build: message`, exit 2.
 
+    Typer (0.28 on) raises them as its public `TyperException`."""
     sys.unraisablehook = _unraisable
     try:
         with _terminate_as_interrupt():
             code = app(standalone_mode=False, prog_name="briefkit")
             _RESULT.append(code if isinstance(code, int) else 0)
-    except no_args:
-        sys.exit(2)  # the help has been shown
-    except click_errors.ClickException as exc:
+    except typer.TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # the help has been shown (Typer tells it by name too)
+            sys.exit(2)
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "briefkit"
         message = " ".join(exc.format_message().replace("Value error, ", "").split())
