@@ -155,7 +155,7 @@ class Peer:
 def _peer_markdown(work: Path) -> tuple[Path, Path]:
     """The analyst brief and deck Markdown that briefkit renders, with charts as PNG images pandoc can place."""
     from briefkit.audience import load_audience
-    from briefkit.build import BuildOptions, Timings
+    from briefkit.build import Timings
     from briefkit.compose import compose
     from briefkit.factbase import load_factbase
     from briefkit.paths import builtin_seeds, builtin_templates
@@ -165,8 +165,7 @@ def _peer_markdown(work: Path) -> tuple[Path, Path]:
     fb = load_factbase(builtin_seeds())
     audience = load_audience(builtin_templates() / "audiences" / "analyst.yaml")
     theme = load_theme(None, builtin_templates() / "default")
-    options = BuildOptions(facts=builtin_seeds(), out=work / "unused")
-    composed = compose(fb, audience, None, theme, options, Timings())
+    composed = compose(fb, audience, None, theme, None, Timings())
     images = {}
     for figure in composed.figures.values():
         path = work / f"{figure.id}.png"

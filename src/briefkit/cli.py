@@ -31,6 +31,8 @@ if (__name__ == "__main__" or Path(sys.argv[0]).name == "briefkit") and \
 
 import typer  # noqa: E402  (after the handlers above: importing it takes a tenth of a second)
 
+from briefkit.writers.formats import FORMATS  # noqa: E402  (the table of formats, light: --format's default)
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sourced fact base in; policy brief and deck out.")
 T = TypeVar("T")
 _STOPPED_BY: list[int] = []  # the signal that turned into KeyboardInterrupt, for the exit code 128 + signal
@@ -271,7 +273,7 @@ def build_cmd(
     theme: Annotated[Path | None, typer.Option("--theme", help="Theme folder overriding the built-in theme.")] = None,
     meeting: Annotated[Path | None, typer.Option("--meeting", help="Meeting YAML: shapes the brief.")] = None,
     as_of: AsOfOpt = None,
-    format: Annotated[str, typer.Option("--format", help="Formats to write, comma-separated.")] = "docx,pdf,pptx",
+    format: Annotated[str, typer.Option("--format", help="Formats to write, comma-separated.")] = ",".join(FORMATS),
     out: OutOpt = Path("build"),
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient of the draft email (repeatable).")] = None,
     sender: Annotated[str | None, typer.Option("--from", help="Sender of the draft email.")] = None,
@@ -465,7 +467,7 @@ def theme_export(dest: Annotated[Path, typer.Argument(help="Folder to write the 
     """Write the built-in theme (templates, CSS, reference.docx, master.pptx, theme.yaml) to DEST to edit."""
 
     def job() -> None:
-        from briefkit.theme.export import export_theme
+        from briefkit.theme_export import export_theme
 
         written = export_theme(dest)
         for path in written:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from pypdf import PdfReader
 
 from briefkit import patches
 from briefkit.audience import load_audience
-from briefkit.build import BuildOptions, Timings, available_audiences
+from briefkit.build import Timings, available_audiences
 from briefkit.charts import PLACEHOLDER
 from briefkit.compose import compose
 from briefkit.errors import BuildError
@@ -22,6 +21,7 @@ from briefkit.factbase import load_factbase
 from briefkit.paths import builtin_templates
 from briefkit.theme.load import load_theme
 from briefkit.writers import pdf_charts
+from briefkit.writers.formats import FORMATS, theme_for
 from briefkit.writers.html import document_html
 from briefkit.writers.pdf import render_pdf, theme_css, write_pdf_pages
 from conftest import SEEDS
@@ -32,9 +32,8 @@ FIRST_ID = re.compile(rb"/ID \[\([0-9a-f]+\)")  # derived from the HTML, which n
 
 def _composed(audience: str) -> Any:
     fb = load_factbase(SEEDS)
-    options = BuildOptions(facts=SEEDS, out=Path("unused"))
     return compose(fb.select(None), load_audience(available_audiences(None)[audience]), None,
-                   load_theme(None, BASE), options, Timings())
+                   load_theme(None, BASE), None, Timings())
 
 
 @pytest.mark.parametrize("audience", ["analyst", "defence"])
@@ -44,7 +43,7 @@ def test_charts_put_in_after_the_layout_give_the_same_pdf(audience: str, monkeyp
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     monkeypatch.delenv(patches.ENV, raising=False)
     composed = _composed(audience)
-    theme = composed.theme_for("pdf")
+    theme = theme_for(composed.theme, FORMATS["pdf"])
     late: dict[bytes, object] = {}
     placed = document_html(composed.document, theme, late)  # type: ignore[arg-type]
     placed_svgs = [base64.b64decode(m) for m in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', placed)]
@@ -69,7 +68,7 @@ def test_a_pdf_with_a_placeholder_left_in_it_is_not_written(monkeypatch: pytest.
         pytest.skip(f"{pdf_charts.NAME} is not used with this WeasyPrint, so no placeholder reaches it: {reason}")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     composed = _composed("analyst")
-    theme = composed.theme_for("pdf")
+    theme = theme_for(composed.theme, FORMATS["pdf"])
     late: dict[bytes, object] = {}
     placed = document_html(composed.document, theme, late)  # type: ignore[arg-type]
     assert late

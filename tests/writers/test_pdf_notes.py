@@ -82,19 +82,19 @@ def test_the_same_bytes_as_weasyprints_own_method(counted: list[int], both_ways:
 def test_the_analyst_brief_is_the_same_both_ways(counted: list[int], both_ways: Both) -> None:
     """The real brief: a note on nearly every paragraph, tables, charts and boxes."""
     from briefkit.audience import load_audience
-    from briefkit.build import BuildOptions, Timings, available_audiences
+    from briefkit.build import Timings, available_audiences
     from briefkit.compose import compose
     from briefkit.factbase import load_factbase
     from briefkit.theme.load import load_theme
+    from briefkit.writers.formats import FORMATS, theme_for
     from briefkit.writers.html import document_html
     from conftest import SEEDS
 
     fb = load_factbase(SEEDS)
     theme = load_theme(None, BASE)
-    options = BuildOptions(facts=SEEDS, out=BASE / "unused")
     audience = load_audience(available_audiences(None)["analyst"])
-    composed = compose(fb.select(None), audience, None, theme, options, Timings())
-    pdf_theme = composed.theme_for("pdf")
+    composed = compose(fb.select(None), audience, None, theme, None, Timings())
+    pdf_theme = theme_for(composed.theme, FORMATS["pdf"])
     ours, stock = both_ways(document_html(composed.document, pdf_theme), theme_css(pdf_theme))
     assert len(counted) > 30
     assert ours == stock
