@@ -23,6 +23,7 @@ $(VENV)/.installed: pyproject.toml scripts/system-deps.sh
 	@touch $@
 
 test: setup
+	@./scripts/system-deps.sh --test  # LibreOffice, to read the DOCX and PPTX as readers' software does
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/pytest -q
 

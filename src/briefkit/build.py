@@ -216,6 +216,11 @@ def _load(options: BuildOptions, names: list[str], known: dict[str, Path], t: Ti
     audiences = {name: t.run("audience", lambda name=name: load_audience(known[name], sections)) for name in names}
     meeting = load_meeting(options.meeting, fb.info.topics) if options.meeting else None
     theme: Theme = t.run("theme", lambda: _load_theme(options))  # type: ignore[assignment]
+    from briefkit.glyphs import check_inputs
+
+    extra = [known[n] for n in names] + ([options.meeting] if options.meeting else [])
+    t.run("glyphs", lambda: check_inputs(options.facts, theme, options.theme, builtin_templates() / "default", extra,
+                                         fb.info.language))
     for note in theme.notes:  # how the user's reference.docx carries (or not) to the PDF and deck: one line each
         if progress:
             progress(note)
@@ -512,10 +517,13 @@ def _email(composed: Composed, outputs: list[OutputFile], options: BuildOptions)
     theme, meeting, meta = composed.theme, composed.meeting, composed.meta
     to = options.email_to if options.email_to is not None else theme.email_to
     sender = options.email_from or theme.email_from
-    for_whom = f": brief for {meeting.title}" if meeting else f" ({meta.audience})"
+    if meeting:
+        subject = meta.label("email_subject_meeting", title=meta.title, meeting=meeting.title)
+    else:
+        subject = meta.label("email_subject", title=meta.title, audience=meta.audience)
     summary = [p.text for p in composed.selection.bottom_line][:3]
     news = composed.news.email_paragraph() if composed.news is not None else None  # `--since` (issue 19)
-    data = write_email(meta, meta.title + for_whom, summary, outputs, sender, to, news)
+    data = write_email(meta, subject, summary, outputs, sender, to, news)
     return OutputFile(f"{composed.stem}_email.eml", "eml", data)
 
 

@@ -14,14 +14,17 @@ def _surname(name: str) -> str:
 
 def short_citation(source: Source) -> str:
     """'Lemon and Norov (2025)', 'Kızılay (2022)', or the publisher's first words when no author is named."""
+    from briefkit.labels import current
+
+    words = current()
     year = source.published.year
     authors = [a for a in source.authors if a.strip()]
     if len(authors) == 1:
         who = _surname(authors[0])
     elif len(authors) == 2:
-        who = f"{_surname(authors[0])} and {_surname(authors[1])}"
+        who = f"{_surname(authors[0])} {words['and']} {_surname(authors[1])}"
     elif authors:
-        who = f"{_surname(authors[0])} et al."
+        who = f"{_surname(authors[0])} {words['et_al']}"
     else:
         who = source.title if len(source.title) <= 40 else source.title[:37].rsplit(" ", 1)[0] + "..."
         who = f"\u201c{who}\u201d"
@@ -85,21 +88,27 @@ def sources_line(source_ids: list[str], sources: dict[str, Source]) -> str:
     unique = sorted({short_citation(sources[s]) for s in source_ids if s in sources})
     if not unique:
         return ""
-    return ("Source: " if len(unique) == 1 else "Sources: ") + "; ".join(unique) + "."
+    from briefkit.labels import current
+
+    words = current()
+    return words["source_one" if len(unique) == 1 else "source_many"] + " " + "; ".join(unique) + "."
 
 
 def reference(source: Source) -> str:
     """The full entry in the brief's list of sources. Without authors it opens with the title (the publisher is
     named after it anyway); a URL ends the entry with a full stop of its own, so that the next sentence (the
     reliability note) never runs into it. URLs are plain text, never linkified, so the stop is not taken in."""
+    from briefkit.labels import current
+
+    words = current()
     when = human_date(source.date)
     title = source.title if source.title[-1:] in ".?!" else source.title + "."
     text = f"\u201c{title}\u201d {source.publisher}, {when}"
     if source.authors:
         text = f"{', '.join(source.authors)}. {text}"
     if source.date_note:
-        text += " (estimated)"
+        text += " " + words["estimated"]
     text += "."
     if source.url:
-        text += f" Online at {source.url}."
+        text += " " + words.text("online_at", url=source.url)
     return text

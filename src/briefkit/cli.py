@@ -204,19 +204,27 @@ SourcesOpt = Annotated[Path | None, typer.Option("--sources", help="Folder of th
 def check(
     facts: FactsOpt = None,
     sources: SourcesOpt = None,
+    theme: Annotated[Path | None, typer.Option("--theme", help="Theme folder whose fonts must draw every character.")]
+    = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help=(
         "Date the age of a judgment's facts is measured from (default: today, or SOURCE_DATE_EPOCH)."))] = None,
     max_age: Annotated[int, typer.Option("--max-age", min=0, help=(
         "Warn when a judgment's newest fact is more than this many years older than the as-of date."))] = 5,
 ) -> None:
-    """Validate a fact base; print every problem as path:line: message, then warnings about the key judgments."""
+    """Validate a fact base, and that the theme's fonts draw all of it; print every problem as path:line: message,
+    then warnings about the key judgments."""
 
     def job() -> None:
         from briefkit.factbase import load_factbase
+        from briefkit.glyphs import check_inputs
+        from briefkit.paths import builtin_templates
         from briefkit.sources.verify import Report
+        from briefkit.theme.load import load_theme
 
         report = Report()
         fb = load_factbase(_facts_dir(facts), sources, report)
+        builtin = builtin_templates() / "default"
+        check_inputs(_facts_dir(facts), load_theme(theme, builtin), theme, builtin, language=fb.info.language)
         for warning in fb.warnings:  # empty or unread files: named, never silently ignored
             typer.echo(str(warning), err=True)
         warned = len(fb.warnings) + _judgment_warnings(fb, as_of, max_age)  # issue 19: judgments with confidence

@@ -51,7 +51,20 @@ class Composed:
 def compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Theme, theme_dir: Path | None,
             t: Timings, store: Store | None = None, since: Since | None = None) -> Composed:
     """The selection, figures, tables, Markdown and models of one audience; `theme_dir` is the user's theme
-    folder, whose templates come before the built-in ones; `since`, the date or bundle of `build --since`."""
+    folder, whose templates (and locale files) come before the built-in ones; `since`, the date or bundle of
+    `build --since`. Everything is said in the fact base's language: its labels are the current ones while
+    composing."""
+    from briefkit.labels import load_labels, using
+
+    labels = load_labels(fb.info.language, theme_dir, builtin_templates() / "default")
+    with using(labels):
+        return _compose(fb, audience, meeting, theme, theme_dir, t, store, since)
+
+
+def _compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Theme, theme_dir: Path | None,
+             t: Timings, store: Store | None = None, since: Since | None = None) -> Composed:
+    from briefkit.labels import current
+
     selection: Selection = t.run("select", lambda: select(fb, audience, meeting))  # type: ignore[assignment]
     meta = make_meta(fb, audience, meeting, theme)
     figures: dict[str, Figure] = t.run("charts", lambda: _figures(selection, fb, charts_theme(theme), store))  # type: ignore[assignment]
@@ -65,6 +78,8 @@ def compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: Th
         "topics": fb.info.topics,
         "sources": list(fb.sources.values()),
         "subject": fb.info.subject,
+        "labels": current(),
+        "label": current().text,
     }
     news = _news(fb, audience, since, meta)
     context.update(_loop_helpers(news, audience))
@@ -99,10 +114,13 @@ def make_meta(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: 
         day = fb.as_of.last_day if fb.as_of.day is None else fb.as_of.first_day
     else:
         day = dt.datetime.fromtimestamp(timestamp, dt.UTC).date()
+    from briefkit.labels import current
+
+    labels = current()
     analysis = fb.analysis
     subtitle = analysis.subtitle or fb.info.subject
     if meeting is not None:
-        subtitle = f"Brief for {meeting.title}"
+        subtitle = labels.text("brief_for", meeting=meeting.title)
     return Meta(
         title=analysis.title,
         subtitle=subtitle,
@@ -111,11 +129,25 @@ def make_meta(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: 
         keywords=tuple(analysis.keywords),
         language=fb.info.language,
         date_iso=day.isoformat(),
-        date_human=f"{day.day} {day:%B %Y}",
+        date_human=labels.day(day),
         timestamp=timestamp,
-        audience=fb.info.audience_titles.get(audience.name, audience.title),
-        marking=audience.marking,
+        audience=fb.info.audience_titles.get(audience.name) or _builtin_word("audience_" + audience.name,
+                                                                              audience.title),
+        marking=_builtin_word("marking", audience.marking),
+        labels=labels,
     )
+
+
+def _builtin_word(key: str, written: str) -> str:
+    """A built-in audience's title and marking ("Analyst", "For discussion") are words briefkit wrote, so they
+    follow the brief's language; words a profile's author chose stay as written."""
+    from briefkit.labels import current, load_labels
+
+    english = load_labels("en", None, builtin_templates() / "default")
+    try:
+        return current()[key] if english[key] == written else written
+    except KeyError:
+        return written
 
 
 def charts_theme(theme: Theme) -> Theme:

@@ -30,18 +30,25 @@ def number(value: float) -> str:
 
 
 def money(value: float, currency: str = "USD") -> str:
-    """21000000 -> '$21 million'; 479000 -> '$479,000'; 8500000 -> '$8.5 million'."""
+    """21000000 -> '$21 million'; 479000 -> '$479,000'; 8500000 -> '$8.5 million' (in the brief's language)."""
+    from briefkit.labels import current
+
     sign = _CURRENCY_SIGNS.get(currency, "")
     suffix = "" if sign else f" {currency}"
     millions = value / 1000000
     exact = round(millions, 3) == millions  # $1.234567 million reads worse than $1,234,567; neither is rounded
-    amount = f"{number(millions)} million" if abs(value) >= 1000000 and exact else number(value)
+    amount = current().text("million", amount=number(millions)) if abs(value) >= 1000000 and exact else number(value)
     return f"{sign}{amount}{suffix}"
 
 
 def qualified(text: str, qualifier: str = "exact") -> str:
-    word = QUALIFIER_WORDS.get(qualifier, "")
-    return f"{word} {text}" if word else text
+    """'about 12,000', 'около 12,000', '约12,000': the source's qualifier in the brief's language."""
+    from briefkit.labels import current
+
+    if not QUALIFIER_WORDS.get(qualifier, ""):
+        return text
+    canonical = "about" if qualifier == "approximately" else qualifier
+    return current().text(f"qualifier_{canonical}", value=text)
 
 
 def cell(value: float, kind: str, qualifier: str = "exact", currency: str | None = None) -> str:
@@ -58,7 +65,11 @@ def cell(value: float, kind: str, qualifier: str = "exact", currency: str | None
 
 
 def human_date(iso: str) -> str:
-    return PartialDate.parse(iso).human()
+    """'22 November 2022', '22 ноября 2022 г.', '2022年11月22日': in the brief's language."""
+    from briefkit.labels import current
+
+    date = PartialDate.parse(iso)
+    return current().date(date.year, date.month, date.day)
 
 
 def heading(label: str, unit: str | None, kind: str = "number") -> str:

@@ -291,11 +291,15 @@ class Helpers:
     def versions(self, conflict: Conflict) -> str:
         """'Kızılay (2022) vs Lemon and Norov (2025)': who holds each version of a disagreement."""
         names = [self.cited_by(self.fb.facts[f]) for f in conflict.facts]
-        return " vs ".join(dict.fromkeys(names))
+        from briefkit.labels import current
+
+        return f" {current()['versus']} ".join(dict.fromkeys(names))
 
     def differences(self, conflict: Conflict) -> str:
         """Each version with its source: '97 voyages according to Solberg and Drozdov (2024) vs 90 ...'. A figure
         or count gives each side's figure, a date each side's date; other kinds name who holds each version."""
+        from briefkit.labels import current
+
         if conflict.about not in ("figure", "count", "date"):
             return self.versions(conflict)
         sides = []
@@ -305,8 +309,8 @@ class Helpers:
                 told = human_date(fact.date)
             else:
                 told = ", ".join(_value_text(v) for v in fact.values) or fact.statement
-            sides.append(f"{told} according to {self.cited_by(fact)}")
-        return " vs ".join(sides)
+            sides.append(current().text("according_to", told=told, who=self.cited_by(fact)))
+        return f" {current()['versus']} ".join(sides)
 
     def cited_by(self, item: Fact | Point) -> str:
         ids = list(dict.fromkeys(c.source for c in self.citations(item)))

@@ -49,6 +49,8 @@ def export_theme(dest: Path) -> list[Path]:
     audiences = dest / "audiences"
     shutil.copytree(builtin_templates() / "audiences", audiences)
     written += sorted(audiences.glob("*.yaml"))
+    shutil.copytree(source / "locales", dest / "locales")  # the words briefkit writes, language by language
+    written += sorted((dest / "locales").glob("*.yaml"))
     return written
 
 

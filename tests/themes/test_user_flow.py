@@ -44,7 +44,7 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> Flow:
     replace_in(theme / "theme.yaml", f'primary: "{OLD}"', f'primary: "{NEW}"')
     logo = _logo()
     (theme / "logo.png").write_bytes(logo)
-    replace_in(theme / "brief.md.j2", *SENTENCE)
+    replace_in(theme / "locales" / "en.yaml", *SENTENCE)  # a sentence briefkit writes, reworded
     r = run_cli("build", "--theme", str(theme), "--out", str(root / "out"), env=EPOCH)
     assert r.code == 0, r.err
     assert "Traceback" not in r.err
@@ -56,6 +56,7 @@ def test_export_writes_every_file_of_the_theme(flow: Flow) -> None:
     assert {"brief.md.j2", "deck.md.j2", "brief.css", "logo.png", "reference.docx", "master.pptx",
             "theme.yaml"} <= names
     assert {"audiences/analyst.yaml", "audiences/executive.yaml", "audiences/defence.yaml"} <= names
+    assert {"locales/en.yaml", "locales/ru.yaml", "locales/zh.yaml"} <= names
     yaml = (flow.theme / "theme.yaml").read_text()
     assert "\nreference_docx: reference.docx" in yaml and "\nmaster_pptx: master.pptx" in yaml
 

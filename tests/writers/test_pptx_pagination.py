@@ -53,6 +53,7 @@ class Boxes:
     body: Rect = BODY
     content: Rect = BODY
     meeting_box: Rect = MEETING_BOX
+    continued: str = " (continued)"
 
     def body_rect(self, kind: str, source_line: str) -> Rect:
         return self.body

@@ -83,13 +83,12 @@ class Drawing:
         Drawn in the theme's font alone first: matplotlib lays every label out through each font of its list,
         and the fallbacks cost 0.04 s over a brief's charts (measured) for labels that seldom need them. Only
         when matplotlib reports a character that font lacks is the chart drawn again with the fallbacks."""
-        from briefkit.charts.export import to_svg
 
         for fallbacks in (False, True):
             with self._house_style(fallbacks), warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 drawing = family(self.plot.family).draw(self.plot, self.theme)
-                svg = to_svg(drawing)
+                svg = _svg_of(drawing)
                 drawing.set_layout_engine("none")  # laid out: the PNG keeps these positions and skips the work
             missing = [w for w in caught if _MISSING_GLYPH in str(w.message)]
             if fallbacks or not missing:
@@ -131,6 +130,20 @@ class Drawing:
     def __getstate__(self) -> dict[str, object]:
         """Sent to another process without the Store object (its counters are this process's)."""
         return {**self.__dict__, "store": None}
+
+
+def _svg_of(drawing: Any) -> bytes:
+    """The SVG, its text as text, or as outlines when it holds right-to-left script (`charts/fonts.py`)."""
+    import matplotlib
+    from matplotlib.text import Text
+
+    from briefkit.charts.export import to_svg
+    from briefkit.charts.fonts import needs_shaped_paths
+
+    if needs_shaped_paths([t.get_text() for t in drawing.findobj(Text)]):
+        with matplotlib.rc_context({"svg.fonttype": "path"}):
+            return to_svg(drawing)
+    return to_svg(drawing)
 
 
 _MISSING_GLYPH = "missing from font(s)"  # how matplotlib warns of a character its fonts lack

@@ -12,13 +12,42 @@ MAX_TIES = 3
 
 
 def alt_text(plot: Plot, noun: str) -> str:
-    """'Bar chart of personnel by year: over 5,000 in 2014, about 10,000 in 2016 and 12,000 in 2019.'"""
+    """'Bar chart of personnel by year: over 5,000 in 2014, about 10,000 in 2016 and 12,000 in 2019.'
+
+    In a brief of another language, the same facts in a plainer form that its labels can say (`_labelled`)."""
+    from briefkit.labels import current
+
+    if current().language != "en":
+        return _labelled(plot)
     head = f"{noun} of {_what(plot)}"
     if not plot.categories:
         return f"{head}: no figures."
     if len(plot.categories) <= MAX_LISTED:
         return f"{head}: {_listing(plot)}."
     return f"{head}, {_summary(plot)}."
+
+
+def _labelled(plot: Plot) -> str:
+    """'Столбчатая диаграмма: Поездок в день, Год. 2020: 8,100; 2023: 12,400.' Every category (the first
+    MAX_LISTED, then how many more), each with its numbers."""
+    from briefkit.labels import current
+
+    words = current()
+    head = words.text("chart_alt", kind=words[f"chart_{plot.family}"], measure=plot.measure.label,
+                      category=plot.category_label)
+    if not plot.categories:
+        return f"{head} {words['no_figures']}"
+    parts = []
+    for i, category in enumerate(plot.categories[:MAX_LISTED]):
+        shown = [(n, row[i]) for n, row in zip(plot.series, plot.amounts, strict=True) if row[i].value is not None]
+        if len(plot.series) == 1:
+            items = ", ".join(plot.measure.text(a) for _n, a in shown)
+        else:
+            items = ", ".join(f"{n} {plot.measure.text(a)}" for n, a in shown)
+        parts.append(f"{category}: {items or words['no_figures']}")
+    rest = len(plot.categories) - MAX_LISTED
+    more = " " + words.text("and_more", count=rest) if rest > 0 else ""
+    return f"{head} {'; '.join(parts)}.{more}"
 
 
 def _what(plot: Plot) -> str:

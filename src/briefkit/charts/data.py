@@ -267,8 +267,10 @@ def _sort_key(value: object, x: Column) -> tuple[object, ...]:
 
 
 def _series_name(record: dict[str, object], group: Column | None) -> str:
+    from briefkit.labels import current
+
     value = record.get(group.name) if group else None
-    return "Not stated" if value in (None, "") else str(value)
+    return current()["not_stated"] if value in (None, "") else str(value)
 
 
 def _amount(value: object) -> Amount:

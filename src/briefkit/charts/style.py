@@ -39,9 +39,11 @@ def house_style(theme: Theme, fallbacks: bool = True) -> dict[str, Any]:
     """matplotlib rcParams for `theme`; used with `matplotlib.rc_context` so nothing global changes. Without
     `fallbacks`, the first font installed alone (see `Drawing._draw`)."""
     c = theme.colours
-    families = font_families(theme.fonts.body.family)
+    from briefkit.charts.fonts import chart_families
+
+    families = chart_families(theme)
     return {
-        # The theme's font renders; Carlito and DejaVu Sans (shipped with matplotlib) cover any glyph it lacks.
+        # The theme's font renders; its fallback chain, Carlito and DejaVu Sans cover any glyph it lacks.
         "font.family": families if fallbacks else families[:1],
         "font.size": TICK_PT,
         "text.color": c.text,
@@ -87,15 +89,6 @@ def house_style(theme: Theme, fallbacks: bool = True) -> dict[str, Any]:
         # out wider than its place (a long category name touched the edge) and took 20% longer to draw.
         "text.hinting": "no_hinting",
     }
-
-
-def font_families(family: str) -> list[str]:
-    """The theme's font, then Carlito, then DejaVu Sans (shipped with matplotlib, so always there, and covering
-    glyphs the others lack); fonts not installed are left out rather than warned about on every label."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return [f for f in dict.fromkeys([family, "Carlito", "DejaVu Sans"]) if f in installed] or ["DejaVu Sans"]
 
 
 def column_size(plot: object) -> tuple[float, float]:

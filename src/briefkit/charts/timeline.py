@@ -58,4 +58,6 @@ def _source_note(facts: list[Fact], fb: FactBase) -> str:
     cited = sorted({s for f in facts for s in f.source_ids if s in fb.sources})
     if len(cited) <= MAX_LISTED_SOURCES:
         return sources_line(cited, fb.sources)
-    return f"Sources: compiled from {len(facts)} facts in {len(cited)} sources, listed under Sources."
+    from briefkit.labels import current
+
+    return current().text("compiled_from", facts=len(facts), sources=len(cited))

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from briefkit.labels import Labels
 
 # ---------------------------------------------------------------- inlines
 
@@ -234,6 +237,13 @@ class Meta:
     timestamp: int  # seconds since the epoch for file metadata (SOURCE_DATE_EPOCH when set)
     audience: str  # audience title, e.g. "Analyst"
     marking: str  # distribution marking, e.g. "For discussion"
+    labels: Labels | None = None  # the words briefkit writes itself, in the fact base's language; None = English
+
+    def label(self, key: str, **values: object) -> str:
+        """A label of this brief's language with its {placeholders} filled in (`briefkit.labels`)."""
+        from briefkit.labels import current
+
+        return (self.labels or current()).text(key, **values)
 
 
 @dataclass(frozen=True)

@@ -250,6 +250,7 @@ def parse_brief(markdown: str, meta: Meta, figures: dict[str, Figure], tables: d
     tokens = md.parse(markdown, env)
     parser = _Parser(markdown, figures, tables, origin)
     blocks, _ = parser.blocks(tokens)
+    blocks = [replace(b, title=meta.label("contents")) if isinstance(b, TableOfContents) else b for b in blocks]
     notes = _notes(tokens, parser)
     refs = sum(1 for b in _walk_inlines(blocks) if isinstance(b, NoteRef))
     if refs != len(notes):

@@ -36,6 +36,17 @@ _SCALE_WORDS = {
 }
 _SCALE = re.compile(r"\s+(" + "|".join(sorted(map(re.escape, _SCALE_WORDS), key=len, reverse=True)) + r")(?!\w)",
                     re.IGNORECASE)
+# Chinese and Japanese write a scale right after the number ("3.2百万", "5万") and set numbers between ideographs
+# with no space ("每天12,400次"): an ideograph, kana or hangul next to a number does not make it part of a word.
+_CJK_SCALE_WORDS = {"百万": 1e6, "万": 1e4, "亿": 1e8}
+_CJK_SCALE = re.compile(r"\s*(百万|万|亿)")
+_CJK = re.compile(r"[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]")
+
+
+def _glued(char: str) -> bool:
+    """Whether a character next to a number makes it part of a word or name (VP-11, 5G): a letter or digit, but
+    not an ideograph, kana or hangul."""
+    return char.isalnum() and not _CJK.match(char)
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ def quantities(sentence: str, names: Iterable[str] = ()) -> list[Quantity]:
         sign = 1.0
         if before in _MINUS and (start < 2 or not masked[start - 2].isalnum()):
             sign, start = -1.0, start - 1  # a minus sign: -8,100
-        elif before.isalnum() or before in "/._#,-\u2013\u2212":
+        elif _glued(before) or before in "/._#,-\u2013\u2212":
             continue  # inside a name or designation: VP-11, CS/SS4, v1.2, MSC.385
         after = masked[end] if end < len(masked) else " "
         upper = None
@@ -95,17 +106,17 @@ def quantities(sentence: str, names: Iterable[str] = ()) -> list[Quantity]:
             upper = tokens[i + 1]  # a range such as 10-12, or a designation such as Type 56-3
             skip.add(i + 1)
             after_upper = masked[upper.end()] if upper.end() < len(masked) else " "
-            if after_upper.isalnum() or after_upper == "#":
+            if _glued(after_upper) or after_upper == "#":
                 continue
-        elif after.isalnum() or after == "#" or (after in "-\u2013" and not _word_follows(masked, end + 1)):
+        elif _glued(after) or after == "#" or (after in "-\u2013" and not _word_follows(masked, end + 1)):
             continue  # 5G, 3D, a figure glued to a name
         head = float(m.group().replace(",", "")) * sign
         tail = float(upper.group().replace(",", "")) if upper else None
         if upper is not None and tail is not None and tail < abs(head):
             continue  # Type 56-3: a designation, not a range
         scale_at = upper.end() if upper else end
-        scale = _SCALE.match(masked, scale_at)
-        factor = _SCALE_WORDS[scale.group(1).lower()] if scale else 1.0
+        scale = _SCALE.match(masked, scale_at) or _CJK_SCALE.match(masked, scale_at)
+        factor = {**_SCALE_WORDS, **_CJK_SCALE_WORDS}[scale.group(1).lower()] if scale else 1.0
         if not scale and sign > 0 and _YEAR.match(m.group()) and (upper is None or _YEAR.match(upper.group())):
             continue  # a year, or a span of years such as 1981-2010
         stop = scale.end() if scale else (upper.end() if upper else end)

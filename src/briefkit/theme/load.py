@@ -18,7 +18,7 @@ from briefkit.errors import BriefkitError, Problem, TemplateError, display_path
 from briefkit.factbase.yamlfile import LList, LMap, line_of, load_yaml
 from briefkit.limits import raster_problem, zip_problem
 from briefkit.safefile import read_limited
-from briefkit.theme.model import DEFAULT_LAYOUTS, Colours, FontChoice, Fonts, Theme
+from briefkit.theme.model import DEFAULT_LAYOUTS, FALLBACK_SCRIPTS, Colours, FontChoice, Fonts, Theme
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _SAFE_NAME = r"^$|^[A-Za-z0-9][A-Za-z0-9._-]*$"  # a file name inside the theme folder ("" = none), nothing else
@@ -64,6 +64,15 @@ class FontsSpec(_Strict):
     body: FontSpec | None = None
     heading: FontSpec | None = None
     size_pt: float | None = Field(default=None, ge=7, le=16)
+    fallback: dict[str, list[FontSpec | str]] | None = None
+
+    @field_validator("fallback")
+    @classmethod
+    def _scripts(cls, value: dict[str, list[FontSpec | str]] | None) -> dict[str, list[FontSpec | str]] | None:
+        unknown = sorted(set(value or {}) - set(FALLBACK_SCRIPTS))
+        if unknown:
+            raise ValueError(f"unknown scripts {', '.join(unknown)}; known: {', '.join(FALLBACK_SCRIPTS)}")
+        return value
 
 
 def _address(value: str) -> str:
@@ -195,6 +204,15 @@ def _resolve(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Prob
                 return FontChoice(family=f.family, office=f.office or f.family)
         return FontChoice()
 
+    def fallback() -> tuple[tuple[str, tuple[FontChoice, ...]], ...]:
+        """Script by script, the user's chain replaces the built-in one."""
+        chains: dict[str, tuple[FontChoice, ...]] = {}
+        for source in reversed(sources):
+            for script, fonts in (source.spec.fonts.fallback or {}).items():
+                chains[script] = tuple(FontChoice(family=f, office=f) if isinstance(f, str)
+                                       else FontChoice(family=f.family, office=f.office or f.family) for f in fonts)
+        return tuple((s, chains[s]) for s in FALLBACK_SCRIPTS if s in chains)
+
     named = {name: colour(name) for name in COLOUR_NAMES}
     palette_spec = next((s.spec.colours.palette for s in sources if s.spec.colours.palette), None)
     palette = tuple(named.get(c, c.upper()) for c in palette_spec) if palette_spec else Colours().palette
@@ -249,7 +267,7 @@ def _resolve(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Prob
         name=str(pick("name", "default")[0]),
         organisation=str(pick("organisation", "briefkit")[0]),
         colours=Colours(palette=palette, **named),
-        fonts=Fonts(body=font("body"), heading=heading_font, size_pt=float(size)),
+        fonts=Fonts(body=font("body"), heading=heading_font, size_pt=float(size), fallback=fallback()),
         logo=logo,
         logo_name=logo_name,
         page_size=str(pick("page_size", "A4")[0]),
@@ -340,10 +358,18 @@ def try_theme(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Pro
 
     theme, problems = _resolve(user_dir, builtin_dir)
     problems += _font_problems(theme, user_dir, builtin_dir)
+    problems += _label_problems(user_dir, builtin_dir)
     env = make_environment(user_dir, builtin_dir)
     for name in ("brief.md.j2", "deck.md.j2"):
         problems += _problems_of(lambda name=name: env.get_template(name), name)
     return theme, problems
+
+
+def _label_problems(user_dir: Path | None, builtin_dir: Path) -> list[Problem]:
+    """Every locale file of the theme, checked against English's labels (`briefkit.labels`)."""
+    from briefkit.labels import check_locale_files
+
+    return check_locale_files(user_dir, builtin_dir)
 
 
 def _problems_of(job: Any, name: str) -> list[Problem]:
@@ -363,20 +389,25 @@ def _font_problems(theme: Theme, user_dir: Path | None, builtin_dir: Path) -> li
     would stop the build: say so instead."""
     usable, listed = installed_families()
     problems = []
+    folders = [d for d in (user_dir, builtin_dir) if d is not None and (d / "theme.yaml").is_file()]
+    sources = [_Source(d / "theme.yaml") for d in folders]
+    named: list[tuple[str, tuple[str, ...], _Source]] = []
     for role in ("body", "heading"):
-        family = getattr(theme.fonts, role).family
+        source = next((s for s in sources if getattr(s.spec.fonts, role) is not None), sources[0])
+        named.append((getattr(theme.fonts, role).family, ("fonts", role, "family"), source))
+    for script, chain in theme.fonts.fallback:
+        source = next((s for s in sources if script in (s.spec.fonts.fallback or {})), sources[0])
+        named += [(f.family, ("fonts", "fallback", script), source) for f in chain]
+    for family, loc, source in named:
         if family.lower() in usable:
             continue
-        folders = [d for d in (user_dir, builtin_dir) if d is not None and (d / "theme.yaml").is_file()]
-        sources = [_Source(d / "theme.yaml") for d in folders]
-        source = next((s for s in sources if getattr(s.spec.fonts, role) is not None), sources[0])
         if family.lower() in listed:
             message = (f"font {family!r} is installed only as a bitmap or Type 1 font, which the PDF, the charts "
                        "and the deck cannot use; install its TrueType or OpenType version or choose another")
         else:
             message = (f"font {family!r} is not installed on this machine, so the PDF and the charts cannot use "
                        "it; install it (fc-list lists those installed) or choose another")
-        problems.append(source.problem(message, "fonts", role, "family"))
+        problems.append(source.problem(message, *loc))
     return problems
 
 

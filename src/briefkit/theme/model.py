@@ -26,11 +26,23 @@ class FontChoice:
     office: str = "Calibri"
 
 
+# The scripts a fallback chain can name (see `briefkit.scripts`); "other" serves every character the rest do not.
+FALLBACK_SCRIPTS = ("han", "kana", "hangul", "arabic", "hebrew", "other")
+
+
 @dataclass(frozen=True)
 class Fonts:
     body: FontChoice = field(default_factory=FontChoice)
     heading: FontChoice = field(default_factory=FontChoice)
     size_pt: float = 10.5  # body text in the brief
+    # Per script, the fonts tried in turn for a character the body or heading font lacks: ((script, fonts), ...).
+    fallback: tuple[tuple[str, tuple[FontChoice, ...]], ...] = ()
+
+    def chain(self, script: str) -> tuple[FontChoice, ...]:
+        """The fallback fonts for `script`, then those for every other character ("other")."""
+        by_script = dict(self.fallback)
+        own = by_script.get(script, ()) if script != "other" else ()
+        return own + tuple(f for f in by_script.get("other", ()) if f not in own)
 
 
 @dataclass(frozen=True)

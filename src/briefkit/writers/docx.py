@@ -76,6 +76,7 @@ from briefkit.theme.model import Theme
 from briefkit.theme.stamp import follow_theme
 from briefkit.writers import docx_xml as x
 from briefkit.writers.reproducible import normalize_zip
+from briefkit.writers.scripts_docx import mark_scripts
 
 REQUIRED_STYLES: tuple[str, ...] = (
     "Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "List Bullet", "List Number", "Caption",
@@ -382,6 +383,7 @@ def write_docx(doc: Document, theme: Theme) -> bytes:
     if defaults:
         x.set_language(defaults[0], doc.meta.language)
     _DocxWriter(word, doc, theme).write()
+    mark_scripts(word, theme, doc.meta.language)
     _set_core_properties(word, doc.meta)
     _set_app_properties(word, doc.meta.author)
     out = io.BytesIO()
@@ -451,10 +453,14 @@ class _DocxWriter:
     def _footer(self, p: WordParagraph) -> None:
         self._restyle(p, "Footer")
         p.paragraph_format.tab_stops.add_tab_stop(self.width, WD_TAB_ALIGNMENT.RIGHT)
-        p.add_run(f"{self.doc.meta.author}\tPage ")
+        before, _, rest = self.doc.meta.label("page_of", page="\0", pages="\1").partition("\0")
+        middle, _, after = rest.partition("\1")
+        p.add_run(f"{self.doc.meta.author}\t{before}")
         p._p.extend(x.field_runs("PAGE", "1"))
-        p.add_run(" of ")
+        p.add_run(middle)
         p._p.extend(x.field_runs("NUMPAGES", "1"))
+        if after:
+            p.add_run(after)
 
     def _title_block(self) -> None:
         meta, word = self.doc.meta, self.word
@@ -474,7 +480,7 @@ class _DocxWriter:
         width = min(width, Cm(6), self.width)
         p = self._add(self.word, "Normal")
         shape = p.add_run().add_picture(io.BytesIO(png), width=width)
-        label = f"{self.theme.organisation} logo"
+        label = self.doc.meta.label("logo", organisation=self.theme.organisation)
         x.describe_picture(shape._inline, label, "", label)
 
     # ------------------------------------------------------------ blocks
@@ -553,7 +559,8 @@ class _DocxWriter:
         png = figure.png
         native = Emu(int(png_size(png)[0] * 914400 / _DPI))
         shape = p.add_run().add_picture(io.BytesIO(png), width=min(native, frame.width))
-        x.describe_picture(shape._inline, figure.alt, figure.title, f"Figure {figure.number}")
+        x.describe_picture(shape._inline, figure.alt, figure.title,
+                           self.doc.meta.label("figure_number", number=figure.number).rstrip(":.："))
         self._notes_below(frame, figure.caption, figure.source_note)
 
     def _table(self, frame: _Frame, data: Table) -> None:
@@ -567,7 +574,8 @@ class _DocxWriter:
         colours = self.theme.colours
         x.set_table_borders(tbl, top=(colours.primary, 8), bottom=(colours.primary, 8), insideH=(_RULE, 4))
         x.set_table_look(tbl, header_row=True)
-        x.set_table_caption(tbl, f"Table {data.number}: {data.title}", data.caption or data.title)
+        x.set_table_caption(tbl, f"{self.doc.meta.label('table_number', number=data.number)} {data.title}",
+                            data.caption or data.title)
         keep_all = len(data.rows) <= _KEEP_TOGETHER_ROWS
         for r, row in enumerate(table.rows):
             values = data.header if r == 0 else data.rows[r - 1]
@@ -602,9 +610,10 @@ class _DocxWriter:
         """The numbered title line; the number is a SEQ field, so Word can build a table of figures from it."""
         p = self._add(frame.container, "Caption")
         p.paragraph_format.keep_with_next = True
-        p.add_run(f"{label} ")
+        before, _, after = self.doc.meta.label(f"{label.lower()}_number", number="\0").partition("\0")
+        p.add_run(before)
         p._p.extend(x.field_runs(f"SEQ {label} \\* ARABIC", str(number)))
-        p.add_run(f": {title}")
+        p.add_run(f"{after} {title}")
 
     def _notes_below(self, frame: _Frame, caption: str, source: str) -> None:
         lines = [line for line in (caption, source) if line]

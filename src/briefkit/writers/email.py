@@ -49,11 +49,11 @@ def _size(n: int) -> str:
 
 
 def _plain(meta: Meta, summary: list[str], sizes: list[tuple[str, int]], news: str | None = None) -> str:
-    lines = [f"{meta.title}", f"{meta.audience} brief, {meta.date_human}. {meta.marking}.", "", "Bottom line:"]
+    lines = [f"{meta.title}", _byline(meta), "", meta.label("email_bottom_line")]
     lines += [f"- {s}" for s in summary]
     lines += ["", news] if news else []
-    lines += ["", "Attached:"] + [f"- {name} ({_size(n)})" for name, n in sizes]
-    lines += ["", f"Every figure in the attachments is footnoted to its source. {meta.author}."]
+    lines += ["", meta.label("email_attached")] + [f"- {name} ({_size(n)})" for name, n in sizes]
+    lines += ["", meta.label("email_footer", organisation=meta.author)]
     return "\n".join(lines) + "\n"
 
 
@@ -64,10 +64,18 @@ def _html(meta: Meta, summary: list[str], sizes: list[tuple[str, int]], news: st
     files = "".join(f"<li>{e(name)} ({_size(n)})</li>" for name, n in sizes)
     return (
         f'<!DOCTYPE html><html lang="{e(meta.language)}"><head><meta charset="utf-8"><title>{e(meta.title)}</title>'
-        f"</head><body><p><strong>{e(meta.title)}</strong><br>{e(meta.audience)} brief, {e(meta.date_human)}. "
-        f"{e(meta.marking)}.</p><p>Bottom line:</p><ul>{items}</ul>{extra}<p>Attached:</p><ul>{files}</ul>"
-        f"<p>Every figure in the attachments is footnoted to its source. {e(meta.author)}.</p></body></html>\n"
+        f"</head><body><p><strong>{e(meta.title)}</strong><br>{e(_byline(meta))}</p>"
+        f"<p>{e(meta.label('email_bottom_line'))}</p><ul>{items}</ul>{extra}"
+        f"<p>{e(meta.label('email_attached'))}</p><ul>{files}</ul>"
+        f"<p>{e(meta.label('email_footer', organisation=meta.author))}</p></body></html>\n"
     )
+
+
+def _byline(meta: Meta) -> str:
+    """'Analyst brief, 7 December 2026. For discussion.', in the brief's language (a date that ends in a full
+    stop, '20 марта 2025 г.', is not given a second one)."""
+    byline = meta.label("audience_brief", audience=meta.audience, date=meta.date_human)
+    return meta.label("email_byline", byline=byline, marking=meta.marking).replace("..", ".")
 
 
 __all__ = ["format_datetime", "write_email"]

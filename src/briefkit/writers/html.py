@@ -40,6 +40,7 @@ from briefkit.document.model import (
     plain_text,
 )
 from briefkit.theme.model import Theme
+from briefkit.writers.scripts_html import mark_scripts
 
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
 KEEP_TOGETHER_ROWS = 15  # a table this short moves to the next page whole rather than split (as in the DOCX)
@@ -53,6 +54,7 @@ def document_html(doc: Document, theme: Theme, late: dict[bytes, ChartImage] | N
     to put in its place once the pages are laid out (decision 26)."""
     writer = _HtmlWriter(doc, late)
     body = "\n".join([title_block(doc.meta, theme), "<main>", writer.blocks(doc.blocks), "</main>"])
+    body = mark_scripts(body, doc.meta.language)
     return (f'<!DOCTYPE html>\n<html lang="{_attr(doc.meta.language)}">\n<head>\n{head(doc.meta)}\n</head>\n'
             f"<body>\n{body}\n</body>\n</html>\n")
 
@@ -74,7 +76,8 @@ def title_block(meta: Meta, theme: Theme) -> str:
     logo = ""
     if theme.logo:
         data = base64.b64encode(theme.logo).decode("ascii")
-        logo = f'<img class="logo" src="data:image/png;base64,{data}" alt="{_attr(theme.organisation)} logo">'
+        alt = _attr(meta.label("logo", organisation=theme.organisation))
+        logo = f'<img class="logo" src="data:image/png;base64,{data}" alt="{alt}">'
     parts = [
         '<header class="title-block">',
         f'<div class="masthead">{logo}<p class="organisation">{escape(theme.organisation)}</p></div>',
@@ -129,7 +132,7 @@ class _HtmlWriter:
         if isinstance(block, FigureBlock):
             return self.figure(block.figure)
         if isinstance(block, TableBlock):
-            return table_html(block.table)
+            return table_html(block.table, self.doc.meta)
         if isinstance(block, TableOfContents):
             return self.toc(block)
         if isinstance(block, PageBreak):
@@ -140,9 +143,9 @@ class _HtmlWriter:
         """The chart, or (when collecting `late` charts) an empty SVG of its size, noted to be put in later."""
         placeholder = figure.image.placeholder() if self.late is not None else None
         if self.late is None or placeholder is None:
-            return figure_html(figure)
+            return figure_html(figure, meta=self.doc.meta)
         self.late[placeholder] = figure.image
-        return figure_html(figure, placeholder)
+        return figure_html(figure, placeholder, self.doc.meta)
 
     def heading(self, heading: Heading) -> str:
         tag = f"h{min(heading.level + 1, 6)}"
@@ -226,7 +229,7 @@ class _HtmlWriter:
 # ------------------------------------------------------------ figures and tables
 
 
-def figure_html(fig: Figure, svg: bytes | None = None) -> str:
+def figure_html(fig: Figure, svg: bytes | None = None, meta: Meta | None = None) -> str:
     """A vector chart: the SVG as a data: URL in an <img> whose alt becomes the tagged Figure's /Alt.
 
     An <img> rather than inline <svg>: charts' internal ids (clip paths) cannot clash with each other, and
@@ -238,11 +241,12 @@ def figure_html(fig: Figure, svg: bytes | None = None) -> str:
     caption = f'<span class="caption-text">{escape(fig.caption)}</span>' if fig.caption else ""
     source = f'<p class="source-note">{escape(fig.source_note)}</p>' if fig.source_note else ""
     return (f'<figure class="chart" id="figure-{_html_id(fig.id) or fig.number}">\n'
-            f'<figcaption><span class="label">Figure {fig.number}:</span> {escape(fig.title)}{caption}</figcaption>\n'
+            f'<figcaption><span class="label">{escape(_label(meta, "figure_number", number=fig.number))}</span> '
+            f'{escape(fig.title)}{caption}</figcaption>\n'
             f'<img src="{src}" alt="{_attr(fig.alt)}">\n{source}\n</figure>')
 
 
-def table_html(table: Table) -> str:
+def table_html(table: Table, meta: Meta | None = None) -> str:
     """A data table whose header row repeats on every page it spans; numeric columns right-aligned."""
     numeric = [i < len(table.numeric) and table.numeric[i] for i in range(len(table.header))]
     cols = ""
@@ -262,7 +266,8 @@ def table_html(table: Table) -> str:
     caption = f'<span class="caption-text">{escape(table.caption)}</span>' if table.caption else ""
     source = f'<p class="source-note">{escape(table.source_note)}</p>' if table.source_note else ""
     return (f'<div class="table-block{keep}" id="table-{_html_id(table.id) or table.number}">\n<table>\n'
-            f'<caption><span class="label">Table {table.number}:</span> {escape(table.title)}{caption}</caption>\n'
+            f'<caption><span class="label">{escape(_label(meta, "table_number", number=table.number))}</span> '
+            f'{escape(table.title)}{caption}</caption>\n'
             f"{cols}\n<thead><tr>{head_cells}</tr></thead>\n{bodies}\n</table>\n{source}\n</div>")
 
 
@@ -290,6 +295,12 @@ def _headings(blocks: tuple[Block, ...]) -> list[Heading]:
         elif isinstance(block, Box):
             out.extend(_headings(block.blocks))
     return out
+
+
+def _label(meta: Meta | None, key: str, **values: object) -> str:
+    from briefkit.labels import current
+
+    return meta.label(key, **values) if meta is not None else current().text(key, **values)
 
 
 def _num(numeric: bool) -> str:

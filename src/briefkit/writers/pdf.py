@@ -19,6 +19,7 @@ from weasyprint.urls import FatalURLFetchingError
 from briefkit import collector
 from briefkit.document.model import ChartImage, Document
 from briefkit.errors import BuildError, TemplateError
+from briefkit.fontchain import FontChain
 from briefkit.paths import builtin_templates
 from briefkit.theme.model import Theme
 from briefkit.writers import pdf_charts
@@ -45,12 +46,21 @@ def write_pdf_pages(doc: Document, theme: Theme, base_dir: Path) -> tuple[bytes,
     file's /ID is a hash of the HTML with the placeholders (which name each chart by the hash of what it is drawn
     from), so that both ways give the same bytes."""
     late: dict[bytes, ChartImage] = {}
-    css = theme_css(theme)
+    css = theme_css(theme) + label_css(doc)
     html = document_html(doc, theme, late)
     identifier = _identifier(html, css)
     if late and not pdf_charts.usable():
         html, late = document_html(doc, theme), {}
     return _render(html, css, base_dir, late, identifier)
+
+
+def label_css(doc: Document) -> str:
+    """The words of the page furniture in the brief's language, for brief.css: `content: var(--page-of)`."""
+    page, pages = '" counter(page) "', '" counter(pages) "'
+    text = doc.meta.label("page_of", page="\0", pages="\1")
+    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    value = quoted.replace("\0", page).replace("\1", pages)
+    return f"\n:root {{ --page-of: {value}; }}\n"
 
 
 def render_pdf(html: str, css: str, base_dir: Path) -> bytes:
@@ -155,8 +165,8 @@ def theme_variables(theme: Theme) -> str:
     c, f = theme.colours, theme.fonts
     colours = {"primary": c.primary, "accent": c.accent, "text": c.text, "muted": c.muted, "box": c.box}
     lines = [f"  --{name}: {_css_colour(name, value)};" for name, value in colours.items()]
-    lines.append(f"  --font-body: {_css_font(f.body.family)};")
-    lines.append(f"  --font-heading: {_css_font(f.heading.family)};")
+    lines.append(f"  --font-body: {_css_font(FontChain(f.body, f).families())};")
+    lines.append(f"  --font-heading: {_css_font(FontChain(f.heading, f).families())};")
     lines.append(f"  --size-body: {float(f.size_pt):g}pt;")
     size = _PAGE_SIZES.get(theme.page_size.strip().lower())
     if size is None:
@@ -165,7 +175,23 @@ def theme_variables(theme: Theme) -> str:
     # Whatever the stylesheet says, a word or URL longer than a line breaks inside the page instead of running
     # off its edge (a theme's brief.css can still set otherwise).
     return (":root {\n" + "\n".join(lines) + "\n}\n@page { size: " + size + "; }\n"
-            "html { overflow-wrap: break-word; }\n")
+            "html { overflow-wrap: break-word; }\n" + _script_fonts(theme))
+
+
+# The language tags `scripts_html.py` gives runs of each script, and the script whose fallback fonts serve them.
+_LANG_SCRIPTS = (("zh", "han"), ("ja", "kana"), ("ko", "hangul"), ("ar", "arabic"), ("he", "hebrew"))
+
+
+def _script_fonts(theme: Theme) -> str:
+    """A run marked Japanese is drawn by the Japanese fallback font first (Noto Sans CJK JP, with Japanese forms
+    of the characters Chinese shares), Korean by the Korean one, and so on; the body stack follows."""
+    rules = []
+    for lang, script in _LANG_SCRIPTS:
+        chain = [f.family for f in theme.fonts.chain(script)]
+        if chain:
+            rules.append(f'span[lang|="{lang}"] {{ font-family: {_css_font(chain)[:-len(", sans-serif")]}, '
+                         "var(--font-body); }")
+    return "\n".join(rules) + "\n"
 
 
 def _css_colour(name: str, value: str) -> str:
@@ -175,9 +201,11 @@ def _css_colour(name: str, value: str) -> str:
     return value.strip()
 
 
-def _css_font(family: str) -> str:
-    quoted = family.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{quoted}", "Carlito", sans-serif'
+def _css_font(families: list[str]) -> str:
+    """The theme's font, then its fallback fonts for other scripts (decision 75): Pango takes each character
+    from the first font of the stack that has it."""
+    quoted = [family.replace("\\", "\\\\").replace('"', '\\"') for family in [*families, "Carlito"]]
+    return ", ".join(f'"{q}"' for q in dict.fromkeys(quoted)) + ", sans-serif"
 
 
 def _first_line(error: BaseException) -> str:

@@ -23,6 +23,7 @@ from briefkit.writers.pptx_master import master_pptx_bytes
 from briefkit.writers.pptx_package import normalize_workbooks, save, set_metadata
 from briefkit.writers.pptx_paginate import paginate
 from briefkit.writers.pptx_slides import render_page
+from briefkit.writers.scripts_pptx import mark_scripts
 
 __all__ = ["MAX_LABELS", "master_pptx_bytes", "write_pptx"]
 
@@ -34,6 +35,7 @@ def write_pptx(deck: Deck, theme: Theme) -> bytes:
     pages = [page for slide in deck.slides for page in paginate(slide, ctx)]
     for number, page in enumerate(pages, start=1):
         render_page(page, number, ctx)
+    mark_scripts(prs, theme, deck.meta.language)  # fonts, languages and directions of other scripts
     set_metadata(prs, deck.meta, len(pages))
     normalize_workbooks(prs, deck.meta.timestamp)
     return save(prs, deck.meta.timestamp)

@@ -14,6 +14,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Pt
 
 from briefkit.document.model import ChartData, Figure
+from briefkit.fontchain import measured
 from briefkit.theme.model import Theme
 from briefkit.writers import pptx_xml as px
 from briefkit.writers import textfit
@@ -96,7 +97,7 @@ def _add_chart(slide: PptxSlide, figure: Figure, rect: Rect, ctx: Context) -> No
     """A native, editable chart from the figure's numbers, with the figure's alt text."""
     data = figure.data
     chart_data = CategoryChartData(number_format=data.number_format)
-    labels = _chart_categories(data, rect.w, rect.h, ctx.theme.fonts.body.family)
+    labels = _chart_categories(data, rect.w, rect.h, measured(ctx.theme, "body"))
     chart_data.categories = labels.names
     for series in data.series:
         chart_data.add_series(series.name, series.values)

@@ -93,6 +93,10 @@ class Context:
     geometry: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False, repr=False)  # `_remembered`
 
     @property
+    def continued(self) -> str:
+        return self.meta.label("continued")
+
+    @property
     def width(self) -> int:
         return int(self.prs.slide_width)
 

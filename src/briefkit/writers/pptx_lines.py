@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from briefkit.document.model import Emph, Inline, LineBreak, Link, Strong, Text
+from briefkit.fontchain import measured
 from briefkit.theme.model import Theme
 from briefkit.writers import textfit
 from briefkit.writers.pptx_geometry import BULLET_MARGIN, PT, SOURCE_LINE_SIZE, TEXT_INSETS, Rect
@@ -79,5 +80,5 @@ def lines_height(lines: int, size: float = SOURCE_LINE_SIZE) -> int:
 
 def source_lines(text: str, width: int, theme: Theme) -> int:
     return len(textfit.wrap(text, (width - TEXT_INSETS[0] - TEXT_INSETS[2]) / PT, SOURCE_LINE_SIZE,
-                            theme.fonts.body.family))
+                            measured(theme, "body")))
 

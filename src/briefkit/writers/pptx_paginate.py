@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 from briefkit.document.model import BulletList, Inline, Paragraph, Slide, Table
+from briefkit.fontchain import measured
 from briefkit.theme.model import Theme
 from briefkit.writers import textfit
 from briefkit.writers.pptx_geometry import (
@@ -33,7 +34,6 @@ from briefkit.writers.pptx_geometry import (
 from briefkit.writers.pptx_lines import Line, fits, inner, lines_height, plain, to_para
 
 _T = TypeVar("_T")
-CONTINUED = " (continued)"  # after the title of a page that continues the one before
 
 
 class Frames(Protocol):
@@ -42,6 +42,11 @@ class Frames(Protocol):
 
     @property
     def theme(self) -> Theme: ...
+
+    @property
+    def continued(self) -> str:
+        """What follows the title of a page that continues the one before, in the deck's language."""
+        ...
 
     def body_rect(self, kind: str, source_line: str) -> Rect: ...
 
@@ -102,13 +107,13 @@ def _bullet_pages(slide: Slide, frames: Frames, kind: str, bullets: tuple[tuple[
     """All bullets on one slide at the largest size that fits, else split over as few slides as any readable
     size allows, at the largest such size."""
     if not bullets:
-        return [Page(slide, kind, slide.title if first else slide.title + CONTINUED, first=first)]
+        return [Page(slide, kind, slide.title if first else slide.title + frames.continued, first=first)]
     rect = frames.body_rect(kind, slide.source_line)
-    family = frames.theme.fonts.body.family
+    family = measured(frames.theme, "body")
     sizes = SOURCES_SIZES if kind == "sources" else BULLET_SIZES
     size, chunks = _best_split(
         sizes, lambda s: _split_lines(bullet_lines(bullets, s, kind, frames.theme), bullets, rect, family))
-    return [Page(slide, kind, slide.title if first and i == 0 else slide.title + CONTINUED, chunk, size,
+    return [Page(slide, kind, slide.title if first and i == 0 else slide.title + frames.continued, chunk, size,
                  first=first and i == 0) for i, chunk in enumerate(chunks)]
 
 
@@ -142,7 +147,7 @@ def _chart_pages(slide: Slide, frames: Frames) -> list[Page]:
     if not slide.bullets:
         return [Page(slide, "chart", slide.title)]
     _, text_rect = chart_split(frames.content_rect("chart", slide.source_line))
-    family = frames.theme.fonts.body.family
+    family = measured(frames.theme, "body")
     size, chunks = _best_split(CHART_BULLET_SIZES, lambda s: _split_lines(
         bullet_lines(slide.bullets, s, "bullets", frames.theme), slide.bullets, text_rect, family))
     rest = tuple(b for chunk in chunks[1:] for b in chunk)
@@ -195,14 +200,14 @@ def _table_pages(slide: Slide, frames: Frames) -> list[Page]:
     assert table is not None
     rect = frames.content_rect("table", slide.source_line)
     budget = int(rect.h * 0.97)  # viewers set a line a little taller than 1.2 x the size
-    family = frames.theme.fonts.body.family
+    family = measured(frames.theme, "body")
 
     def split(size: float) -> list[tuple[int, int]]:
         heights = _table_heights(table, column_widths(table, rect.w, size, family), size, family)
         return textfit.balanced_spans(heights[1:], budget - heights[0]) if table.rows else [(0, 0)]
 
     size, spans = _best_split(TABLE_SIZES, split)
-    return [Page(slide, "table", slide.title if i == 0 else slide.title + CONTINUED, size=size,
+    return [Page(slide, "table", slide.title if i == 0 else slide.title + frames.continued, size=size,
                  rows=table.rows[a:b], first=i == 0) for i, (a, b) in enumerate(spans)]
 
 
@@ -229,7 +234,7 @@ def box_lines(slide: Slide, size: float, theme: Theme) -> list[Line]:
 def box_size(slide: Slide, frames: Frames) -> float | None:
     rect = frames.title_geometry().box
     for size in BOX_SIZES:
-        if fits(box_lines(slide, size, frames.theme), rect, BOX_INSETS, frames.theme.fonts.body.family):
+        if fits(box_lines(slide, size, frames.theme), rect, BOX_INSETS, measured(frames.theme, "body")):
             return size
     return None
 

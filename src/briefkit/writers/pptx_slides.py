@@ -13,6 +13,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Pt
 
 from briefkit.document.model import Slide
+from briefkit.fontchain import measured
 from briefkit.writers import pptx_xml as px
 from briefkit.writers import textfit
 from briefkit.writers.pptx_charts import fill_chart_slide
@@ -64,7 +65,7 @@ def _fill_title(slide: PptxSlide, page: Page, ctx: Context) -> None:
     insets = px.inherited_insets(shape)
     start = px.inherited_size(shape, master, "titleStyle") or TITLE_SIZES[0]
     sizes = [start - 2 * i for i in range(8) if start - 2 * i >= TITLE_SIZES[-1]] or [TITLE_SIZES[-1]]
-    family = ctx.theme.fonts.heading.family
+    family = measured(ctx.theme, "heading")
     rect = Rect.of(shape)
     size = next((s for s in sizes if fits([Line(plain(page.title), s, bold=True)], rect, insets, family)),
                 sizes[-1])
@@ -134,7 +135,7 @@ def _fill_title_slide(slide: PptxSlide, page: Page, ctx: Context) -> None:
         picture = slide.shapes.add_picture(io.BytesIO(ctx.theme.logo), geo.logo.x, geo.logo.y, height=geo.logo.h)
         picture.left = geo.logo.x - picture.width  # right-aligned, whatever the logo's proportions
         picture.name = "Logo"
-        px.set_alt_text(picture, f"{ctx.theme.organisation} logo" if ctx.theme.organisation else "Logo")
+        px.set_alt_text(picture, ctx.meta.label("logo", organisation=ctx.theme.organisation).strip() or "Logo")
     elif ctx.theme.organisation:
         _add_organisation(slide, geo.org, ctx)
 
@@ -149,7 +150,7 @@ def _fill_subtitle(slide: PptxSlide, page: Page, ctx: Context) -> None:
     insets = px.inherited_insets(shape)
     master = ctx.layouts["title"].slide_master
     start = px.inherited_size(shape, master, "bodyStyle") or 20
-    family = ctx.theme.fonts.body.family
+    family = measured(ctx.theme, "body")
     sizes = [s for s in (start, start - 2, start - 4, 14, 12) if s >= 12]
     size = next((s for s in sizes if fits([Line(plain(text), s)], Rect.of(shape), insets, family)), 12)
     prepare(shape.text_frame, insets)
@@ -159,7 +160,7 @@ def _fill_subtitle(slide: PptxSlide, page: Page, ctx: Context) -> None:
 def _add_marking(slide: PptxSlide, at: Rect, ctx: Context) -> None:
     """The distribution marking as a tag in the accent colour, above the title."""
     pad = int(0.14 * INCH)
-    family = ctx.theme.fonts.body.family
+    family = measured(ctx.theme, "body")
     width = int(textfit.text_width(ctx.meta.marking, MARKING_SIZE, family, bold=True) * PT) + 2 * pad + PT * 2
     box = slide.shapes.add_textbox(at.x, at.y, min(width, ctx.width - at.x - int(0.3 * INCH)), at.h)
     box.name = "Marking"
@@ -184,7 +185,7 @@ def _add_meeting_box(slide: PptxSlide, rect: Rect, ctx: Context, model: Slide) -
     size = box_size(model, ctx) or BOX_SIZES[-1]
     lines = box_lines(model, size, ctx.theme)
     width, _ = inner(rect, BOX_INSETS)
-    text_h = textfit.text_height([to_para(line) for line in lines], width, ctx.theme.fonts.body.family)
+    text_h = textfit.text_height([to_para(line) for line in lines], width, measured(ctx.theme, "body"))
     height = min(rect.h, round(text_h * PT * 1.05) + BOX_INSETS[1] + BOX_INSETS[3])
     box = slide.shapes.add_textbox(rect.x, rect.y, rect.w, height)
     box.name = "Meeting"

@@ -9,6 +9,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
 from pptx.util import Emu
 
+from briefkit.fontchain import measured
 from briefkit.writers import pptx_xml as px
 from briefkit.writers.pptx_frames import rgb, write_lines
 from briefkit.writers.pptx_geometry import CELL_MARGINS, PT
@@ -25,7 +26,7 @@ def fill_table_slide(slide: PptxSlide, page: Page, ctx: Context) -> None:
     table = page.slide.table
     assert table is not None
     rect = ctx.content_rect("table", page.slide.source_line)
-    family = ctx.theme.fonts.body.family
+    family = measured(ctx.theme, "body")
     widths = column_widths(table, rect.w, page.size, family)
     rows = (table.header, *page.rows)
     heights = [row_height(r, widths, page.size, i == 0, family) for i, r in enumerate(rows)]

@@ -13,6 +13,7 @@ import itertools
 import subprocess
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Protocol
 
 from briefkit.writers.sfnt import SfntMetrics
 
@@ -45,6 +46,14 @@ class FontMetrics:
         if char not in self._cache:
             self._cache[char] = self._font.advance(self._font.glyph(ord(char)))
         return self._cache[char]
+
+    @property
+    def units_per_em(self) -> int:
+        return self._units
+
+    def has(self, char: str) -> bool:
+        """Whether the font has a glyph of its own for `char` (not .notdef)."""
+        return self._font.glyph(ord(char)) != 0
 
     def width(self, text: str, size: float) -> float:
         """The width of `text` set at `size` points, in points."""
@@ -83,25 +92,84 @@ def metrics(family: str, bold: bool = False) -> FontMetrics:
     return FontMetrics(*_font_face(family, bold))
 
 
-def text_width(text: str, size: float, family: str, bold: bool = False) -> float:
-    return metrics(family, bold).width(text, size)
+class Measurer(Protocol):
+    """What wrapping needs of a font: widths in whole units, and points from units."""
+
+    def units(self, text: str) -> int: ...
+
+    def points(self, units: int, size: float) -> float: ...
+
+    def width(self, text: str, size: float) -> float: ...
 
 
-def wrap(text: str, width: float, size: float, family: str, bold: bool = False) -> list[str]:
+class FontSource(Protocol):
+    """A theme's font with its fallback chain (`briefkit.fontchain.FontChain`): measures each character in the
+    font that draws it."""
+
+    def measurer(self, bold: bool) -> Measurer: ...
+
+
+Family = str | FontSource  # a font family name, or a family with its fallback fonts
+
+
+def measurer(family: Family, bold: bool = False) -> Measurer:
+    return metrics(family, bold) if isinstance(family, str) else family.measurer(bold)
+
+
+def text_width(text: str, size: float, family: Family, bold: bool = False) -> float:
+    return measurer(family, bold).width(text, size)
+
+
+# Characters a line may break before or after without a space: ideographs, kana and CJK punctuation (Chinese and
+# Japanese set no spaces between words). Closing punctuation never starts a line, opening never ends one.
+_NO_LINE_START = frozenset("、。，．：；？！）」』】〉》〕］｝〙〗〛’”ー…・ゝゞヽヾ々〻%,.;:!?)]}"
+                           "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+_NO_LINE_END = frozenset("（「『【〈《〔［｛〘〖〚‘“([{")
+
+
+def _breaks_between(char: str) -> bool:
+    code = ord(char)
+    return (0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFF65
+            or 0x20000 <= code <= 0x3FFFF)
+
+
+def _tokens(segment: str) -> list[tuple[str, bool]]:
+    """The pieces a line may break between, each with whether a space stands before it: words between spaces,
+    and within them each ideograph or kana on its own (with the punctuation that may not be parted from it)."""
+    out: list[tuple[str, bool]] = []
+    for n, word in enumerate(segment.split(" ")):
+        pieces: list[str] = []
+        for char in word:
+            if not pieces:
+                pieces.append(char)
+            elif char in _NO_LINE_START or pieces[-1][-1] in _NO_LINE_END:
+                pieces[-1] += char
+            elif _breaks_between(char) or _breaks_between(pieces[-1][-1]):
+                pieces.append(char)
+            else:
+                pieces[-1] += char
+        pieces = pieces or [""]
+        out.append((pieces[0], n > 0))
+        out.extend((p, False) for p in pieces[1:])
+    return out
+
+
+def wrap(text: str, width: float, size: float, family: Family, bold: bool = False) -> list[str]:
     """Greedy word wrap of `text` to `width` points; a newline forces a break, a word wider than the line is
-    broken between characters, as Office does."""
-    font = metrics(family, bold)
+    broken between characters, as Office does. Chinese and Japanese break between characters too."""
+    font = measurer(family, bold)
     space = font.units(" ")
     lines: list[str] = []
     for segment in text.split("\n"):
-        current, used = "", 0  # the line so far, and its width in font units (added word by word, exactly)
-        for word in segment.split(" "):
-            extra = font.units(word)
-            if not current or font.points(used + space + extra, size) <= width:
-                current, used = (f"{current} {word}", used + space + extra) if current else (word, extra)
+        current, used = "", 0  # the line so far, and its width in font units (added piece by piece, exactly)
+        for n, (piece, spaced) in enumerate(_tokens(segment)):
+            extra = font.units(piece)
+            gap = space if spaced else 0
+            if n == 0 or font.points(used + gap + extra, size) <= width:
+                current, used = current + (" " if spaced and n else "") + piece, used + (gap if n else 0) + extra
             else:
                 lines.append(current)
-                current, used = word, extra
+                current, used = piece, extra
             while font.points(used, size) > width and len(current) > 1 and " " not in current:
                 cut = _break_point(current, width, size, font)
                 lines.append(current[:cut])
@@ -111,7 +179,7 @@ def wrap(text: str, width: float, size: float, family: str, bold: bool = False) 
     return lines
 
 
-def _break_point(word: str, width: float, size: float, font: FontMetrics) -> int:
+def _break_point(word: str, width: float, size: float, font: Measurer) -> int:
     """Where a word too wide for a line breaks: after its last hyphen that fits, else after the last
     character that fits."""
     cut, used = 1, font.units(word[0])
@@ -122,27 +190,27 @@ def _break_point(word: str, width: float, size: float, font: FontMetrics) -> int
     return hyphen + 1 if hyphen > 0 else cut
 
 
-def line_count(para: Para, width: float, family: str) -> int:
+def line_count(para: Para, width: float, family: Family) -> int:
     return len(wrap(para.text, width - para.indent, para.size, family, para.bold))
 
 
-def paragraph_height(para: Para, width: float, family: str) -> float:
+def paragraph_height(para: Para, width: float, family: Family) -> float:
     """Height of the paragraph's lines alone, without the space before it."""
     return line_count(para, width, family) * LINE_HEIGHT * para.size
 
 
-def text_height(paras: list[Para], width: float, family: str) -> float:
+def text_height(paras: list[Para], width: float, family: Family) -> float:
     """Height of paragraphs stacked in a box `width` points wide (the first one's space before is dropped)."""
     heights = [paragraph_height(p, width, family) for p in paras]
     return sum(heights) + sum(p.space_before for p in paras[1:])
 
 
-def fits(paras: list[Para], width: float, height: float, family: str) -> bool:
+def fits(paras: list[Para], width: float, height: float, family: Family) -> bool:
     """Whether the paragraphs fit a box of `width` x `height` points (the box less its insets)."""
     return text_height(paras, width, family) <= height
 
 
-def chunk_to_fit(paras: list[Para], width: float, height: float, family: str) -> list[list[Para]]:
+def chunk_to_fit(paras: list[Para], width: float, height: float, family: Family) -> list[list[Para]]:
     """Split paragraphs into as few chunks as fit the box, evened out so the last chunk is not a stray line.
 
     A paragraph taller than the box on its own is cut between lines into pieces that fit.
@@ -167,7 +235,7 @@ def balanced_spans(heights: list[float] | list[int], height: float,
     return _Spans([float(h) for h in heights], [float(g) for g in gaps], height).even()
 
 
-def _cut_paragraph(para: Para, width: float, height: float, family: str) -> list[Para]:
+def _cut_paragraph(para: Para, width: float, height: float, family: Family) -> list[Para]:
     lines = wrap(para.text, width - para.indent, para.size, family, para.bold)
     per_box = max(1, int(height // (LINE_HEIGHT * para.size)))
     if len(lines) <= per_box:
