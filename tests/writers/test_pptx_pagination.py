@@ -28,7 +28,6 @@ from briefkit.writers.pptx_geometry import (
 )
 from briefkit.writers.pptx_lines import fits
 from briefkit.writers.pptx_paginate import (
-    CONTINUED,
     Page,
     box_lines,
     bullet_lines,
@@ -45,6 +44,9 @@ WORDS = ("training", "equipment", "border", "posts", "exercises", "Dushanbe", "o
          "and", "local", "demand", "shapes", "cooperation", "2016", "SCO", "bilateral", "reported")
 
 
+CONTINUED = " (suite)"  # what the frames say follows a continued title: the pages take it from there
+
+
 @dataclass(frozen=True)
 class Boxes:
     """A `Frames` of fixed boxes: the same body and content area for every layout kind."""
@@ -53,7 +55,7 @@ class Boxes:
     body: Rect = BODY
     content: Rect = BODY
     meeting_box: Rect = MEETING_BOX
-    continued: str = " (continued)"
+    continued: str = CONTINUED
 
     def body_rect(self, kind: str, source_line: str) -> Rect:
         return self.body
