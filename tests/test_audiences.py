@@ -50,6 +50,7 @@ def test_at_least_three_built_in_profiles() -> None:
     assert {"analyst", "executive", "defence"} <= set(BUILT_IN)
 
 
+@pytest.mark.slow  # a full build
 @pytest.mark.parametrize("name", BUILT_IN)
 def test_every_audience_is_within_its_limits_by_measurement(built: Path, name: str) -> None:
     profile = load_audience(PROFILES / f"{name}.yaml")
@@ -72,6 +73,7 @@ def test_the_issue_s_limits_hold_for_the_built_in_profiles() -> None:
     assert analyst.limits.brief_pages == (6, 14) and analyst.limits.deck_slides == (8, 15)
 
 
+@pytest.mark.slow  # a full build
 def test_executive_gets_bottom_line_three_judgments_talking_points_and_one_chart(built: Path) -> None:
     folder = built / "executive"
     docx = one(folder, ".docx")
@@ -86,6 +88,7 @@ def test_executive_gets_bottom_line_three_judgments_talking_points_and_one_chart
     assert titles[1:3] == ["Bottom line", "Key judgments"] and "Talking points" in titles
 
 
+@pytest.mark.slow  # a full build
 def test_defence_reads_exercises_equipment_and_the_border_first(built: Path) -> None:
     sections = {s.id: s.title for s in load_factbase(SEEDS).info.sections}
     first = [sections["exercises"], sections["equipment"], sections["facilities"]]
@@ -94,6 +97,7 @@ def test_defence_reads_exercises_equipment_and_the_border_first(built: Path) -> 
     assert [t for t in titles if t in first] == first
 
 
+@pytest.mark.slow  # a full build
 def test_analyst_reads_every_section_with_data(built: Path) -> None:
     shown = headings(one(built / "analyst", ".docx"))
     for section in load_factbase(SEEDS).info.sections:
@@ -132,6 +136,7 @@ def test_a_theme_s_audiences_are_listed_with_the_built_in_ones(tight_theme: Path
     assert any(line.startswith("tight") and "One page only." in line for line in r.out.splitlines())
 
 
+@pytest.mark.slow  # a full build
 def test_a_broken_limit_fails_the_build_and_says_where(tight_theme: Path, tmp_path: Path) -> None:
     profile = tight_theme / "audiences" / "tight.yaml"
     r = run_cli("build", "--theme", str(tight_theme), "--audience", "tight", "--out", str(tmp_path / "out"),
@@ -163,6 +168,7 @@ def _profile(tmp_path: Path, text: str) -> Path:
 BASE = "title: Mine\ndescription: Mine.\nparts: [bottom_line, sections]\n"
 
 
+@pytest.mark.slow  # builds with a profile of the user's
 @pytest.mark.parametrize(("extra", "needle", "message"), [
     ("sections: [exercises, warships]\n", "sections:",
      "sections: unknown sections warships; the fact base has: context, diplomacy, exercises, facilities, "
