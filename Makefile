@@ -51,9 +51,10 @@ test: setup-test
 typecheck: setup-test
 	$(PY) -m mypy
 
-# The edit loop, under a minute: the tests marked `slow` (full CLI builds) left out.
+# The edit loop, under a minute: lint, types, and the tests not marked `slow` (no full build; see tests/conftest.py).
 test-fast: setup-test
 	$(VENV)/bin/ruff check src tests
+	$(PY) -m mypy
 	$(PY) -m pytest -q -m "not slow"
 
 # The same suite with every patch of a library's internals switched off.

@@ -87,7 +87,7 @@ class Pending(Generic[T]):
         ok, value = self._worker._outcome(self._index)
         if not ok:
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 def _serve(conn: Connection, parent: int, modules: tuple[str, ...]) -> None:

@@ -352,7 +352,8 @@ def _reusable(target: Path, previous: dict[str, Any] | None, keys: dict[str, str
         return {}, {}
     reuse: dict[str, bytes] = {}
     measured: dict[str, int] = {}
-    before = previous.get("measured") if isinstance(previous.get("measured"), dict) else {}
+    recorded = previous.get("measured")
+    before = recorded if isinstance(recorded, dict) else {}
     for entry in previous.get("files", []):
         fmt = entry.get("format")
         if fmt not in keys or entry.get("key") != keys[fmt]:
