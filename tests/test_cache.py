@@ -24,19 +24,24 @@ EDITED = ("facts/outlook.yaml", "The mayor said", "The mayor told the council") 
 # ---------------------------------------------------------------- the store and its keys
 
 
+def key(name: str) -> str:
+    """A store key as the charts make them: a content hash and the format."""
+    return digest(name) + ".svg"
+
+
 def test_store_gives_back_what_it_was_given(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    store.put("charts", "k1", {"svg": b"<svg/>", "png": b"\x89PNG..."})
-    assert store.get("charts", "k1") == {"svg": b"<svg/>", "png": b"\x89PNG..."}
-    assert store.get("charts", "k2") is None
+    store.put("charts", key("k1"), {"svg": b"<svg/>", "png": b"\x89PNG..."})
+    assert store.get("charts", key("k1")) == {"svg": b"<svg/>", "png": b"\x89PNG..."}
+    assert store.get("charts", key("k2")) is None
     assert (store.hits, store.misses) == (1, 1)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "header", "empty", "extra"])
 def test_a_damaged_entry_is_ignored_and_deleted(tmp_path: Path, damage: str) -> None:
     store = Store(tmp_path)
-    store.put("charts", "k", {"svg": b"<svg>" + b"x" * 100 + b"</svg>", "png": b"p" * 50})
-    path = tmp_path / "charts" / "k"
+    store.put("charts", key("k"), {"svg": b"<svg>" + b"x" * 100 + b"</svg>", "png": b"p" * 50})
+    path = tmp_path / "charts" / key("k")
     blob = path.read_bytes()
     damaged = {
         "truncate": blob[: len(blob) - 20],
@@ -46,24 +51,49 @@ def test_a_damaged_entry_is_ignored_and_deleted(tmp_path: Path, damage: str) -> 
         "extra": blob + b"trailing",
     }[damage]
     path.write_bytes(damaged)
-    assert store.get("charts", "k") is None
+    assert store.get("charts", key("k")) is None
     assert not path.exists()
 
 
 def test_a_store_without_a_folder_keeps_nothing() -> None:
     store = Store(None)
-    store.put("charts", "k", {"svg": b"x"})
-    assert store.get("charts", "k") is None
+    store.put("charts", key("k"), {"svg": b"x"})
+    assert store.get("charts", key("k")) is None
 
 
 def test_prune_drops_the_least_recently_used(tmp_path: Path) -> None:
     store = Store(tmp_path)
     for n, name in enumerate(("old", "middle", "new")):
-        store.put("charts", name, {"png": b"x" * 1000})
-        os.utime(tmp_path / "charts" / name, ns=(n * 10**9, n * 10**9))
-    store.get("charts", "old")  # used now: the most recent
+        store.put("charts", key(name), {"png": b"x" * 1000})
+        os.utime(tmp_path / "charts" / key(name), ns=(n * 10**9, n * 10**9))
+    store.get("charts", key("old"))  # used now: the most recent
     store.prune(max_bytes=2500)
-    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["new", "old"]
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == sorted([key("new"), key("old")])
+
+
+def test_the_store_prunes_only_what_it_wrote(tmp_path: Path) -> None:
+    """Another program's files beside the entries, even named like them, in the store's folder or in a folder
+    of the same name that briefkit did not make, are never deleted, however far over budget the store is."""
+    store = Store(tmp_path / "ours")
+    store.put("charts", key("a"), {"png": b"x" * 1000})
+    assert (tmp_path / "ours" / "CACHEDIR.TAG").read_bytes().startswith(b"Signature: 8a477f597d28d172789f06886806bc55")
+    foreign = [tmp_path / "ours" / "charts" / key("theirs"), tmp_path / "ours" / "notes.txt",
+               tmp_path / "ours" / "pip" / "wheel.whl"]
+    for path in foreign:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"not briefkit's" * 1000)
+    store.prune(max_bytes=0)
+    assert all(p.exists() for p in foreign)
+    assert not (tmp_path / "ours" / "charts" / key("a")).exists()
+
+    theirs = tmp_path / "theirs"  # a folder of the store's name that someone else made and filled
+    (theirs / "charts").mkdir(parents=True)
+    (theirs / "charts" / key("b")).write_bytes(b"x" * 5000)
+    other = Store(theirs)
+    other.put("charts", key("c"), {"png": b"y"})  # not claimed: keeps nothing
+    other.prune(max_bytes=0)
+    assert sorted(p.name for p in (theirs / "charts").iterdir()) == [key("b")]
+    assert not (theirs / "CACHEDIR.TAG").exists()
 
 
 def test_keys_do_not_depend_on_the_hash_seed() -> None:
@@ -218,11 +248,11 @@ def test_an_output_edited_by_hand_is_rebuilt_past_a_damaged_cache(built: tuple[P
     blob = bytearray(deck.read_bytes())
     blob[100] ^= 0xFF  # same size, different content
     deck.write_bytes(bytes(blob))
-    entries = sorted((work / ".cache" / "charts").iterdir())
+    entries = sorted((work / ".briefkit-cache" / "charts").iterdir())
     assert entries, "the first build kept no charts"
     for entry in entries:
         entry.write_bytes(entry.read_bytes()[:-100])
-    log = _build(facts, work)
+    log = _build(facts, work, "--replace-edited")  # without it, the edited deck is refused (tests/robustness)
     assert "up to date" not in log
     assert "reuse" not in log  # the folder is not the one the manifest describes: nothing in it is trusted
     assert _files(work / "analyst") == first

@@ -23,6 +23,7 @@ from briefkit.bundle import (
     build_lock,
     check_target,
     clean_stale,
+    edited_files,
     publish_all,
     read_manifest,
     tidy_stale,
@@ -30,6 +31,7 @@ from briefkit.bundle import (
 from briefkit.cache import Store, code_version, file_digest, folder_digest
 from briefkit.errors import BuildError, Problem, UsageError, display_path
 from briefkit.paths import audience_files, builtin_templates
+from briefkit.safefile import regular_files
 from briefkit.writers.counted import MEASURES
 
 if TYPE_CHECKING:  # the rest is imported where used: a build that finds its outputs current needs none of it
@@ -56,6 +58,7 @@ class BuildOptions:
     max_file_mb: float = 5.0
     max_email_mb: float = 10.0
     check_limits: bool = True
+    replace_edited: bool = False  # replace outputs edited by hand since briefkit wrote them
     jobs: int = 0  # 0 = one process per core for several audiences, a second for one audience's PDF if a core is free
 
 
@@ -95,7 +98,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     names = list(known) if options.audiences == ("all",) else list(options.audiences)
     for name in names:
         if name not in known:
-            raise UsageError(Problem("--audience", None, f"unknown audience {name!r}; known: {', '.join(known)}"))
+            shown = name if len(name) <= 60 else name[:57] + "..."
+            raise UsageError(Problem("--audience", None, f"unknown audience {shown!r}; known: {', '.join(known)}"))
     bad = [f for f in options.formats if f not in FORMATS]
     if not options.formats:
         raise UsageError(Problem("--format", None, f"no format given; choose from {', '.join(FORMATS)}"))
@@ -138,7 +142,8 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
     with build_lock(options.out):
         clean_stale(options.out)
         for name in names:
-            check_target(options.out / name)  # a folder we would replace but did not make: say so before working
+            # a folder we would replace but did not make, or a file edited since: say so before working
+            check_target(options.out / name, options.replace_edited)
         if len(names) == 1 or options.jobs == 1:
             made = [build_audience(options, n, progress, fb, helpers) for n in names]
         else:
@@ -151,7 +156,7 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
                                 done=lambda r: progress(f"built {r.audience}") if progress else None)
         # Every audience's files are in memory; publish them together, so a failure leaves every folder as it was.
         start = time.perf_counter()
-        publish_all([(r.folder, list(r.pending)) for r in made if r.pending])
+        publish_all([(r.folder, list(r.pending)) for r in made if r.pending], options.replace_edited)
         seconds = time.perf_counter() - start
         return [replace(r, pending=(), timings={**loaded, **r.timings, "bundle": seconds}) if r.pending
                 else replace(r, timings={**loaded, **r.timings}) for r in made]
@@ -177,7 +182,7 @@ def inputs_digest(options: BuildOptions, fb: FactBase, audience_path: Path, name
     h.update(fb.digest.encode())
     for path in _input_files(options, audience_path):
         h.update(str(path.name).encode())
-        h.update(path.read_bytes())
+        h.update(file_digest(path).encode())
     h.update(code_version().encode())
     return h.hexdigest()
 
@@ -199,7 +204,7 @@ def _input_files_digest(options: BuildOptions, audience_path: Path, name: str) -
     h.update(f"{options.as_of.iso() if options.as_of else None}\n".encode())
     h.update(folder_digest(options.facts).encode())
     for path in _input_files(options, audience_path):
-        h.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+        h.update(str(path.name).encode() + b"\0" + file_digest(path).encode() + b"\0")
     h.update(code_version().encode())
     return h.hexdigest()
 
@@ -260,7 +265,7 @@ def _input_files(options: BuildOptions, audience_path: Path) -> list[Path]:
         files.append(options.meeting)
     for folder in (options.theme, builtin_templates() / "default"):
         if folder and folder.is_dir():
-            files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+            files.extend(regular_files(folder))
     return files
 
 
@@ -328,18 +333,11 @@ def build_audience(options: BuildOptions, name: str, progress: Callable[[str], N
 def _files_intact(target: Path, manifest: dict[str, object]) -> bool:
     """Every file the manifest lists is there with the sha256 it records (a file edited by hand is not current)."""
     files = manifest.get("files")
-    if not isinstance(files, list):
+    if not isinstance(files, list) or not all(isinstance(entry, dict) for entry in files):
         return False
-    for entry in files:
-        if not isinstance(entry, dict):
-            return False
-        path = target / str(entry.get("path", ""))
-        try:
-            if path.stat().st_size != entry.get("bytes") or file_digest(path) != entry.get("sha256"):
-                return False
-        except OSError:
-            return False
-    return True
+    if not all((target / str(entry.get("path", ""))).is_file() for entry in files):
+        return False
+    return not edited_files(target, files)
 
 
 
@@ -374,10 +372,19 @@ def _check_sizes(outputs: list[OutputFile], options: BuildOptions) -> None:
     for f in outputs:
         limit = options.max_email_mb if f.format == "eml" else options.max_file_mb
         if len(f.data) > limit * 1_000_000:
-            problems.append(Problem(f.name, None, f"{len(f.data) / 1e6:.1f} MB is over the {limit:g} MB budget "
-                                                  "(raise it with --max-file-mb / --max-email-mb)"))
+            problems.append(Problem(f.name, None, f"{_megabytes(len(f.data), limit)} MB is over the {limit:g} MB "
+                                                  "budget (raise it with --max-file-mb / --max-email-mb)"))
     if problems:
         raise BuildError(*problems)
+
+
+def _megabytes(size: int, limit: float) -> str:
+    """The size in MB with as many decimals as it takes to show it over the limit (0.0132, not 0.0 for 0.01)."""
+    for places in range(1, 7):
+        shown = f"{size / 1e6:.{places}f}"
+        if float(shown) > limit:
+            return shown
+    return f"{size / 1e6:g}"
 
 
 def _check_limits(audience: Audience, measured: dict[str, int], target: Path, profile: Path,

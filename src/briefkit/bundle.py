@@ -15,6 +15,7 @@ files the manifest does not list) is refused rather than deleted.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -75,7 +76,8 @@ def ensure_folder(folder: Path) -> None:
     except OSError as exc:
         raise BuildError(Problem(where, None, f"cannot create the output folder: {exc.strerror or exc}")) from None
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise BuildError(Problem(where, None, "cannot write to the output folder (permission denied)"))
+        reason = "the file system is read-only" if _read_only(folder) else "permission denied"
+        raise BuildError(Problem(where, None, f"cannot write to the output folder ({reason})"))
 
 
 @contextlib.contextmanager
@@ -194,8 +196,16 @@ def tidy_stale(out_root: Path) -> None:
         os.close(fd)
 
 
-def check_target(target: Path) -> None:
-    """Publishing replaces `target` whole: it must be absent, empty, or a folder of briefkit's own outputs."""
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def check_target(target: Path, replace_edited: bool = False) -> None:
+    """Publishing replaces `target` whole: it must be absent, empty, or a folder of briefkit's own outputs, none
+    of them edited since briefkit wrote them (unless `replace_edited`): the manifest knows each file's sha256."""
     where = str(Path(display_path(target.parent)) / target.name)  # not resolved: a link is shown as the link
     if target.is_symlink():
         raise BuildError(Problem(where, None, "is a symbolic link; briefkit replaces this folder, so it must be a "
@@ -220,19 +230,50 @@ def check_target(target: Path) -> None:
         raise BuildError(Problem(display_path(target / foreign[0]), None,
                                  f"was not made by briefkit{more}, and a build replaces {where} whole; move it "
                                  "away first"))
+    edited = [] if replace_edited else edited_files(target, files)
+    if edited:
+        more = f" (and {len(edited) - 1} more)" if len(edited) > 1 else ""
+        raise BuildError(Problem(display_path(edited[0]), None,
+                                 f"was edited since briefkit wrote it{more}; move it away to keep it, or build with "
+                                 "--replace-edited to replace it"))
 
 
-def publish(target: Path, files: list[OutputFile]) -> None:
+def edited_files(target: Path, files: list[object]) -> list[Path]:
+    """The files the manifest lists whose bytes are no longer the ones briefkit wrote (the manifest file itself
+    is briefkit's record, not an output). Sizes first: an edit that changes the size costs no reading."""
+    edited = []
+    for entry in files:
+        if not isinstance(entry, dict) or not _FILE_NAME.match(str(entry.get("path", ""))):
+            continue
+        path = target / str(entry["path"])
+        try:
+            st = path.lstat()
+        except OSError:
+            continue  # deleted: nothing of the user's to lose
+        if st.st_size != entry.get("bytes") or _sha256(path) != entry.get("sha256"):
+            edited.append(path)
+    return edited
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def publish(target: Path, files: list[OutputFile], replace_edited: bool = False) -> None:
     """Replace the folder `target` with exactly `files`, atomically with respect to failures and signals."""
-    publish_all([(target, files)])
+    publish_all([(target, files)], replace_edited)
 
 
-def publish_all(bundles: list[tuple[Path, list[OutputFile]]]) -> None:
+def publish_all(bundles: list[tuple[Path, list[OutputFile]]], replace_edited: bool = False) -> None:
     """Replace each target folder with its files: all of them, or (on any failure or signal) none."""
     with _signals_as_interrupts():
         _check_stop()
         for target, files in bundles:
-            check_target(target)
+            check_target(target, replace_edited)
             bad = [f.name for f in files if not _FILE_NAME.match(f.name)]
             if bad:
                 raise BuildError(Problem(display_path(target), None, f"refusing the output file name {bad[0]!r}"))
@@ -249,14 +290,33 @@ def publish_all(bundles: list[tuple[Path, list[OutputFile]]]) -> None:
 
 
 def _stage(target: Path, files: list[OutputFile]) -> Path:
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target.parent))
-    for f in files:
-        with (staging / f.name).open("wb") as handle:
-            handle.write(f.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    os.chmod(staging, 0o755)
+    """The files written into a new folder beside `target`; a full disk or any other system error is one line
+    naming the folder, and the half-written folder is removed."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target.parent))
+    except OSError as exc:
+        raise _write_error(target.parent, exc) from None
+    try:
+        for f in files:
+            with (staging / f.name).open("wb") as handle:
+                handle.write(f.data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(staging, 0o755)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _write_error(target.parent, exc) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging
+
+
+def _write_error(folder: Path, exc: OSError) -> BuildError:
+    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+              errno.EROFS: "the file system is read-only"}.get(exc.errno or 0, exc.strerror or str(exc))
+    return BuildError(Problem(display_path(folder), None, f"cannot write the outputs: {reason}; the previous "
+                                                          "outputs are untouched"))
 
 
 def _swap_in(staged: list[tuple[Path, Path]]) -> None:

@@ -1,4 +1,4 @@
-"""Content-hash keys, and a store of built bytes under OUT/.cache/ looked up by them.
+"""Content-hash keys, and a store of built bytes under OUT/.briefkit-cache/ looked up by them.
 
 Why it cannot serve stale output: a key hashes everything the bytes were made from, including briefkit's own
 source, the versions of the libraries that draw and lay out, and the state of the system font folders. A changed
@@ -15,13 +15,27 @@ import functools
 import hashlib
 import json
 import os
+import re
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-CACHE_DIR = ".cache"  # under the output folder, beside the audience folders
+from briefkit import safefile
+
+CACHE_DIR = ".briefkit-cache"  # under the output folder, beside the audience folders: a name of briefkit's own
+# The Cache Directory Tagging Specification's tag: backup tools skip the folder, and it marks the folder as
+# briefkit's. The store deletes nothing in a folder without it, and nothing but its own entries in one with it.
+TAG_NAME = "CACHEDIR.TAG"
+TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
+       b"# This file is a cache directory tag created by briefkit: its chart store, safe to delete.\n"
+       b"# For information about cache directory tags, see https://bford.info/cachedir/\n")
+_MAGIC = b"briefkit-cache 1\n"  # the first line of every entry the store writes
+_KEY = re.compile(r"^[0-9a-f]{64}(\.[a-z0-9]{1,8})?$")  # a content hash, and the format it holds
+_STALE_TMP_NS = 3600 * 10**9  # a temporary file this old belongs to a build that was killed
 MAX_BYTES = 200_000_000  # past this, the least recently used entries go
 _LIBRARIES = ("matplotlib", "weasyprint", "pydyf", "python-docx", "python-pptx", "fonttools", "pillow", "jinja2",
               "markdown-it-py", "mdit-py-plugins", "pydantic", "ruamel.yaml", "ruamel.yaml.clib", "pypdf",
@@ -92,17 +106,19 @@ def _feed(h: Any, value: object) -> None:
         raise TypeError(f"no canonical form for {type(value).__name__}")  # a new type: add it rather than guess
 
 
+# The largest input file worth reading for a key: no file a fact base or theme may hold is larger (a reader
+# refuses it), so past this a file stands in a key by its size and change time, never read whole.
+MAX_KEYED_BYTES = 64_000_000
+
+
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return safefile.file_digest(path, MAX_KEYED_BYTES)
 
 
 def folder_digest(folder: Path | None) -> str:
-    """Every file under `folder`, by relative name and content (no time stamps: a copied folder is the same)."""
-    h = hashlib.sha256()
-    if folder is not None and folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    """Every regular file under `folder`, by relative name and content (no time stamps: a copied folder is the
+    same); links out of the folder, pipes and devices are not read (`safefile.regular_files`)."""
+    return safefile.tree_digest(folder, MAX_KEYED_BYTES)
 
 
 @functools.cache
@@ -149,7 +165,31 @@ class Store:
 
     def _path(self, kind: str, key: str) -> Path:
         assert self.root is not None
+        if not _KEY.match(key) or not kind.isidentifier():
+            raise ValueError(f"not a store key: {kind}/{key}")
         return self.root / kind / key
+
+    def owned(self) -> bool:
+        """The folder carries briefkit's tag: written by the store, so its entries may be replaced and pruned."""
+        assert self.root is not None
+        try:
+            return (self.root / TAG_NAME).read_bytes()[:len(TAG)] == TAG
+        except OSError:
+            return False
+
+    def _claim(self) -> bool:
+        """Make the store's folder and tag it, or say the folder is not ours (then the store keeps nothing)."""
+        assert self.root is not None
+        if self.owned():
+            return True
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            if any(self.root.iterdir()):
+                return False  # a folder of this name that someone else filled: leave it alone
+            (self.root / TAG_NAME).write_bytes(TAG)
+        except OSError:
+            return False
+        return True
 
     def get(self, kind: str, key: str) -> dict[str, bytes] | None:
         """The parts stored under `key`, or None when absent or damaged (a damaged entry is deleted)."""
@@ -163,7 +203,8 @@ class Store:
             return None
         parts = _decode(blob)
         if parts is None:
-            path.unlink(missing_ok=True)
+            if self.owned():
+                path.unlink(missing_ok=True)
             self.misses += 1
             return None
         with contextlib.suppress(OSError):
@@ -176,6 +217,8 @@ class Store:
         if self.root is None:
             return
         path = self._path(kind, key)
+        if not self._claim():
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
@@ -190,16 +233,27 @@ class Store:
             return
 
     def prune(self, max_bytes: int = MAX_BYTES) -> None:
-        """Delete the least recently used entries until the store is under `max_bytes`."""
-        if self.root is None or not self.root.is_dir():
+        """Delete the least recently used entries until the store is under `max_bytes`. Only the store's own
+        entries count and go: files named by a key, starting with the store's first line, in a tagged folder;
+        anything else there (another program's files, a folder the user put in) is never touched."""
+        if self.root is None or not self.root.is_dir() or not self.owned():
             return
         entries = []
-        for path in self.root.glob("*/*"):
-            try:
-                st = path.stat()
-            except OSError:
+        now = time.time_ns()
+        for kind in self.root.iterdir():
+            if kind.is_symlink() or not kind.is_dir():
                 continue
-            entries.append((st.st_mtime_ns, st.st_size, path))
+            for path in kind.iterdir():
+                try:
+                    st = path.lstat()
+                except OSError:
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                if path.name.startswith(".tmp-") and now - st.st_mtime_ns > _STALE_TMP_NS:
+                    entries.append((0, st.st_size, path))  # what a killed build left: first to go
+                elif _KEY.match(path.name) and _starts_with_magic(path):
+                    entries.append((st.st_mtime_ns, st.st_size, path))
         total = sum(size for _, size, _ in entries)
         for _, size, path in sorted(entries, key=lambda e: e[0]):
             if total <= max_bytes:
@@ -209,13 +263,24 @@ class Store:
             total -= size
 
 
+def _starts_with_magic(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(_MAGIC)) == _MAGIC
+    except OSError:
+        return False
+
+
 def _encode(parts: Mapping[str, bytes]) -> bytes:
     header = {name: [len(data), hashlib.sha256(data).hexdigest()] for name, data in parts.items()}
-    return json.dumps(header, sort_keys=True).encode() + b"\n" + b"".join(parts[name] for name in sorted(parts))
+    body = b"".join(parts[name] for name in sorted(parts))
+    return _MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + body
 
 
 def _decode(blob: bytes) -> dict[str, bytes] | None:
-    head, sep, body = blob.partition(b"\n")
+    if not blob.startswith(_MAGIC):
+        return None
+    head, sep, body = blob[len(_MAGIC):].partition(b"\n")
     if not sep:
         return None
     try:

@@ -153,26 +153,36 @@ def _as_of(text: str | None) -> PartialDate | None:
         raise UsageError.at("--as-of", str(exc)) from None
 
 
-def _check_address(option: str, value: str) -> None:
-    """An address goes into a mail header: a line break there would add headers of its own."""
+def _address(option: str, value: str) -> str:
+    """An address as the draft email's headers will carry it, or a usage error saying what is wrong with it."""
+    from briefkit.addresses import parse_address
     from briefkit.errors import UsageError
-    from briefkit.writers.email import one_address
 
-    if not one_address(value):
-        raise UsageError.at(option, f"{value!r} is not one email address (give --to once per recipient)")
+    try:
+        return parse_address(value)
+    except ValueError as exc:
+        raise UsageError.at(option, f"{value!r} is not one email address: {exc} (give --to once per recipient)"
+                            ) from None
+
+
+SourcesOpt = Annotated[Path | None, typer.Option("--sources", help="Folder of the source texts (default: the fact "
+                                                                   "base's sources/).")]
 
 
 @app.command()
-def check(facts: FactsOpt = None) -> None:
+def check(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
     """Validate a fact base; print every problem as path:line: message."""
 
     def job() -> None:
         from briefkit.factbase import load_factbase
+        from briefkit.sources.verify import Report
 
-        fb = load_factbase(_facts_dir(facts))
+        report = Report()
+        fb = load_factbase(_facts_dir(facts), sources, report)
+        verified = f", {report.verified} verified against {report.texts} source texts" if report.texts else ""
         typer.echo(
-            f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts, {len(fb.conflicts)} conflicts, "
-            f"{len(fb.datasets)} datasets"
+            f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts{verified}, {len(fb.conflicts)} "
+            f"conflicts, {len(fb.datasets)} datasets"
         )
 
     _run(job)
@@ -233,6 +243,8 @@ def build_cmd(
     = 10.0,
     no_limits: Annotated[bool, typer.Option("--no-limits", help="Do not fail on the audience's length limits.")]
     = False,
+    replace_edited: Annotated[bool, typer.Option("--replace-edited", help=(
+        "Replace output files edited by hand since briefkit wrote them (by default the build refuses)."))] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", min=0, help=(
         "Processes: one per audience, or for a single audience this one and one each for its PDF and PPTX "
@@ -244,10 +256,11 @@ def build_cmd(
         import time
 
         from briefkit.build import BuildOptions, build  # light: the heavy imports come after the PDF's process starts
+        from briefkit.writers.reproducible import source_date_epoch
 
-        for option, values in (("--to", to or []), ("--from", [sender] if sender else [])):
-            for value in values:
-                _check_address(option, value)
+        source_date_epoch()  # a malformed value stops here, before any work
+        recipients = tuple(_address("--to", value) for value in to or ())
+        from_address = _address("--from", sender) if sender else None
         options = BuildOptions(
             facts=_facts_dir(facts),
             out=out,
@@ -256,11 +269,12 @@ def build_cmd(
             meeting=meeting,
             as_of=_as_of(as_of),
             formats=tuple(f.strip().lower() for f in format.split(",") if f.strip()),
-            email_to=tuple(to) if to else None,
-            email_from=sender,
+            email_to=recipients or None,
+            email_from=from_address,
             max_file_mb=max_file_mb,
             max_email_mb=max_email_mb,
             check_limits=not no_limits,
+            replace_edited=replace_edited,
             jobs=jobs,
         )
         start = time.perf_counter()
@@ -285,6 +299,103 @@ def audiences_cmd(
         for name, path in available_audiences(theme).items():
             a = load_audience(path)
             typer.echo(f"{name:<12} {a.description}")
+
+    _run(job)
+
+
+@app.command("verify")
+def verify_cmd(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
+    """Check every fact against the paragraphs its locators cite: figures, years, quotes, words copied."""
+
+    def job() -> None:
+        from briefkit.errors import FactbaseError
+        from briefkit.factbase import load_factbase
+        from briefkit.sources.verify import Report, default_sources_dir, summary
+
+        folder = _facts_dir(facts)
+        report = Report()
+        try:
+            load_factbase(folder, sources or default_sources_dir(folder), report)
+        except FactbaseError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            typer.echo(summary(report), err=True)
+            raise typer.Exit(1) from None
+        typer.echo(summary(report))
+
+    _run(job)
+
+
+source_app = typer.Typer(help="Source texts: add a file, show its numbered paragraphs, list its figures.",
+                         no_args_is_help=True)
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("add")
+def source_add(
+    file: Annotated[Path, typer.Argument(help="A .txt, .md, .html, .pdf or .docx file.")],
+    facts: FactsOpt = None,
+    sources: SourcesOpt = None,
+    ident: Annotated[str | None, typer.Option("--id", help="The new source's id (default: from its title).")] = None,
+) -> None:
+    """Store FILE's text under sources/ and append its entry to sources.yaml."""
+
+    def job() -> None:
+        from briefkit.errors import display_path
+        from briefkit.sources.add import add_source
+
+        added = add_source(file, _facts_dir(facts), sources, ident)
+        pages = f", {added.pages} pages" if added.pages else ""
+        typer.echo(f"{added.id}: {display_path(added.text_path)}: {added.paragraphs} paragraphs, "
+                   f"{added.headings} headings{pages}")
+        typer.echo(f"fill in its entry in sources.yaml: {', '.join(added.to_fill)}")
+
+    _run(job)
+
+
+@source_app.command("show")
+def source_show(
+    ident: Annotated[str, typer.Argument(help="The source's id in sources.yaml.")],
+    facts: FactsOpt = None,
+    sources: SourcesOpt = None,
+    para: Annotated[int | None, typer.Option("--para", help="Only paragraph N (numbered through the text).")] = None,
+    section: Annotated[str | None, typer.Option("--section", help="Only the paragraphs under this heading.")] = None,
+    find: Annotated[str | None, typer.Option("--find", help="Only the paragraphs containing this text.")] = None,
+) -> None:
+    """Print a source's paragraphs, each under the locators to cite it by."""
+
+    def job() -> None:
+        from briefkit.errors import UsageError
+        from briefkit.sources.show import show
+
+        if sum(x is not None for x in (para, section, find)) > 1:
+            raise UsageError.at("source show", "give one of --para, --section and --find")
+        from briefkit.sources.show import source_entry
+
+        _, text = source_entry(_facts_dir(facts), sources, ident)
+        typer.echo(show(text, para, section, find))
+
+    _run(job)
+
+
+@source_app.command("figures")
+def source_figures(
+    ident: Annotated[str, typer.Argument(help="The source's id in sources.yaml.")],
+    facts: FactsOpt = None,
+    sources: SourcesOpt = None,
+) -> None:
+    """Print YAML stubs of facts, one per sentence with a figure or a date, to rewrite in your own words."""
+
+    def job() -> None:
+        from briefkit.factbase.dates import PartialDate
+        from briefkit.sources.show import source_entry, stubs
+
+        item, text = source_entry(_facts_dir(facts), sources, ident)
+        try:
+            published = PartialDate.parse(item.get("date")).iso()
+        except ValueError:
+            published = "FILL IN"
+        sys.stdout.write(stubs(text, ident, published))
 
     _run(job)
 

@@ -40,6 +40,11 @@ def load_meeting(path: Path, topics: dict[str, str]) -> Meeting:
         raise BriefkitError(Problem(display_path(path), None, "meeting file not found"))
     data = load_yaml(path, error=BriefkitError)
     shown = display_path(path)
+    if not isinstance(data, LMap):
+        what = "is empty" if data is None else "is not a list of keys"
+        required = ", ".join(n for n, f in Meeting.model_fields.items() if f.is_required())
+        raise BriefkitError(Problem(shown, getattr(data, "line", None), f"{what}; a meeting file gives {required} "
+                                                                          "(see examples/meetings/)"))
     try:
         meeting = Meeting.model_validate(data)
     except ValidationError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import signal
 import threading
@@ -28,6 +29,7 @@ from briefkit.citations import note_text, reference, short_citation, sources_lin
 from briefkit.errors import BriefkitError, Problem, TemplateError, display_path
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import Citation, Conflict, Fact, Point
+from briefkit.factbase.yamlfile import BAD_CHAR, describe_char, why_bad
 from briefkit.formatting import human_date, money, number, qualified
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -35,17 +37,18 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-=:])", re.MULTILINE)
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 _ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)  # "1." starts a list; "1\." does not
 # What DOCX and PPTX (XML 1.0) cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF.
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # A width or precision of a million or more in a %-format or a str.format field: '%0999999999d', '{:>9999999}'.
 _HUGE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\d*\.\d{7,})|\{[^{}]*:[^{}]*\d{7,}[^{}]*\}")
 
 MAX_ITEMS = 1_000_000  # characters or items one template expression may build
 MAX_OUTPUT = 10_000_000  # characters of Markdown one template may write
 RENDER_SECONDS = 60.0
+RENDER_MEMORY = 1 << 30  # bytes of address space a template may add while it renders
 
 
 def md_escape(text: str) -> str:
     """Escape text so Markdown shows it literally (no emphasis, links, HTML, list markers or ::: boxes)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Markdown starts a line at a lone CR too
     text = _INDENT.sub(" ", text)  # four spaces or a tab at a line start would make a code block
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
@@ -53,19 +56,37 @@ def md_escape(text: str) -> str:
 
 
 class _ContainedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that refuses files whose real path (after symlinks) leaves its folder.
+    """A FileSystemLoader that reads a template as untrusted input: refused when its real path (after symlinks)
+    leaves its folder, when it is not a regular file (a named pipe would hang the build), when it is too large,
+    or when it is not UTF-8 (located at the line of the first bad byte).
 
     Refusing is an error, not TemplateNotFound: that would let the next loader quietly serve the built-in
     template, and a user would never learn that their theme's file was ignored."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        roots = [Path(p).resolve() for p in self.searchpath]
-        if not any(real.is_relative_to(root) for root in roots):
-            raise TemplateError(Problem(display_path(filename), None,
-                                        "links to a file outside the theme folder; copy the template in instead"))
-        return source, filename, uptodate
+        from briefkit.safefile import read_limited
+        from briefkit.theme.load import MAX_TEXT_BYTES, decode_text
+
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            if not os.path.lexists(path) or path.is_dir():
+                continue
+            shown = display_path(path)
+            if not path.resolve().is_relative_to(Path(folder).resolve()):
+                raise TemplateError(Problem(shown, None, "links to a file outside the theme folder; copy the "
+                                                         "template in instead"))
+            source = decode_text(read_limited(path, MAX_TEXT_BYTES, TemplateError), shown)
+            mtime = path.stat().st_mtime_ns
+            return source, os.path.normpath(path), lambda path=path, mtime=mtime: _unchanged(path, mtime)
+        raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path, mtime: int) -> bool:
+    try:
+        return path.stat().st_mtime_ns == mtime
+    except OSError:
+        return False
 
 
 class _BriefSandbox(SandboxedEnvironment):
@@ -324,7 +345,7 @@ def render_markdown(env: SandboxedEnvironment, name: str, context: dict[str, Any
     helpers = Helpers(fb, charts=charts, tables=tables)
     try:
         template = env.get_template(name)
-        with _time_limit(RENDER_SECONDS):
+        with _time_limit(RENDER_SECONDS), _memory_limit(RENDER_MEMORY):
             text = _bounded_render(template, {**context, **helpers.as_dict()})
     except BriefkitError:
         raise
@@ -341,17 +362,21 @@ def render_markdown(env: SandboxedEnvironment, name: str, context: dict[str, Any
     except _TooSlow as exc:
         message = f"still running after {RENDER_SECONDS:g} seconds; look for a loop that does not end"
         raise TemplateError(_runtime_problem(exc, name, message=message)) from None
+    except MemoryError as exc:
+        message = (f"needs more than {RENDER_MEMORY >> 20:,} MB of memory; look for text that doubles in a loop "
+                   "or a macro that calls itself")
+        raise TemplateError(_runtime_problem(exc, name, message=message)) from None
     except RecursionError as exc:
         message = "calls itself without end (a macro, include or extends that loops)"
         raise TemplateError(_runtime_problem(exc, name, message=message)) from None
     except _TEMPLATE_FAULTS as exc:
         raise TemplateError(_runtime_problem(exc, name)) from None
-    bad = _BAD_CHAR.search(text)
+    bad = BAD_CHAR.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise TemplateError(Problem(template_path(env, name), None,
-                                    f"writes the control character U+{ord(bad.group()):04X} (line {line} of its "
-                                    "output), which documents cannot hold; remove it"))
+                                    f"writes the {describe_char(bad.group())} (line {line} of its output), "
+                                    f"{why_bad(bad.group())}; remove it"))
     notes = helpers.notes.definitions()
     return text + ("\n\n" + notes + "\n" if notes else "")
 
@@ -387,6 +412,33 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _memory_limit(extra: int) -> Iterator[None]:
+    """Let a template add at most `extra` bytes to the process's address space, whatever builds them (`~`,
+    `join`, `replace`, a macro): past it an allocation fails with MemoryError, located at the template line,
+    instead of the machine filling up. The limit in force before (if tighter) stays; it is put back after."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            current = int(statm.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError, ValueError, AttributeError):
+        yield  # no such limit on this system: the time limit and the operator checks still hold
+        return
+    limit = current + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def template_path(env: SandboxedEnvironment, name: str) -> str:

@@ -89,15 +89,15 @@ def assert_user_error(r: Run, where: str, fragment: str, code: int = 1, line: in
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every output file under `folder` with its sha256: not the lock (its content names the last process)
-    nor the build cache (.cache/, which a later build may fill without touching an output)."""
+    nor the build cache (.briefkit-cache/, which a later build may fill without touching an output)."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != ".briefkit.lock" and p.relative_to(folder).parts[0] != ".cache"}
+            if p.is_file() and p.name != ".briefkit.lock" and p.relative_to(folder).parts[0] != ".briefkit-cache"}
 
 
 def leftovers(out: Path) -> list[str]:
     """Temporary folders a build left in its output folder."""
-    return sorted(p.name for p in out.iterdir() if p.name.startswith(".briefkit-") and p.name != ".briefkit.lock")
+    return sorted(p.name for p in out.iterdir() if p.name.startswith((".briefkit-staging-", ".briefkit-old-")))
 
 
 def output_texts(folder: Path) -> str:

@@ -46,7 +46,8 @@ USAGE = {
     "unknown-command": (("biuld",), 2, "briefkit", "No such command 'biuld'"),
     "facts-format": (("facts", "--format", "xml"), 2, "briefkit facts", "'xml' is not one of 'json', 'table'"),
     "header-injection": ((*BUILD, "--to", "a@example.org\nBcc: everyone@example.org"), 2, "--to",
-                         "is not one email address (give --to once per recipient)"),
+                         "is not one email address: holds a line break or control character (give --to once "
+                         "per recipient)"),
     "missing-fact-base": (("build", "--facts", "no-such-folder", *FAST), 1, "no-such-folder",
                           "fact base folder not found"),
     "missing-meeting": ((*BUILD, "--meeting", "no-such-meeting.yaml"), 1, "no-such-meeting.yaml",

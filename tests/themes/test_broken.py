@@ -107,10 +107,10 @@ def test_an_email_address_that_would_add_headers_is_refused_at_its_line(theme: P
     code, problems = build(theme)
     assert code == 1
     assert problems == [
-        "theme/theme.yaml:2: email.from: 'briefs@example.org\\nBcc: leak@example.net' is not one email address "
-        "(list each recipient on its own line)",
-        "theme/theme.yaml:5: email.to.1: 'a@example.org, b@example.org' is not one email address (list each "
-        "recipient on its own line)",
+        "theme/theme.yaml:2: email.from: 'briefs@example.org\\nBcc: leak@example.net' is not one email address: "
+        "holds a line break or control character (list each recipient on its own line)",
+        "theme/theme.yaml:5: email.to.1: 'a@example.org, b@example.org' is not one email address: holds a list "
+        "separator (, or ;): one address only (list each recipient on its own line)",
     ]
 
 

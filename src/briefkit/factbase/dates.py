@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits: \d takes any script's
 _MONTH_NAMES = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -34,6 +35,8 @@ class PartialDate:
         year = int(m[1])
         month = int(m[2]) if m[2] else None
         day = int(m[3]) if m[3] else None
+        if year < 1:
+            raise ValueError(f"{text!r} is not a valid year; years run from 0001 to 9999")
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"{text!r} is not a valid month")
         if day is not None:
@@ -52,8 +55,7 @@ class PartialDate:
         if self.day:
             return self.first_day
         if self.month:
-            nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1)
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return dt.date(self.year, 12, 31)
 
     def iso(self) -> str:

@@ -7,6 +7,7 @@ quantities. Everything else written in digits is, with "thousand", "million" and
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _MONTHS = (
@@ -34,8 +35,24 @@ class Quantity:
     value: float
 
 
+def visible_numbers(sentence: str) -> str:
+    """`sentence` with every number character that is not a plain digit written out as the number a reader sees,
+    standing apart: superscripts, subscripts, circled and parenthesised numbers, vulgar fractions (² is 2, ⑫ is
+    12, ½ is 0.5). Such a character is a quantity of its own, like any number, and must have a value; without
+    this, `12⁴` or `½` would pass the check unread. Letters with a numeric value (the CJK numerals, Roman
+    numeral letters) are words, not digits, and stay as they are."""
+    if sentence.isascii():
+        return sentence
+    out = []
+    for char in sentence:
+        value = unicodedata.numeric(char, None) if unicodedata.category(char) == "No" else None
+        out.append(char if value is None else f" {value:g} ")
+    return "".join(out)
+
+
 def quantities(sentence: str) -> list[Quantity]:
     """The quantities written in `sentence`, in order; years and dates are left out."""
+    sentence = visible_numbers(sentence)
     masked = _DAY_MONTH.sub(lambda m: "#" * len(m.group()), sentence)
     masked = _MONTH_DAY.sub(lambda m: "#" * len(m.group()), masked)
     masked = _DECADE.sub(lambda m: "#" * len(m.group()), masked)

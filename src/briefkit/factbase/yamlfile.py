@@ -19,6 +19,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from briefkit.errors import BriefkitError, FactbaseError, Problem, display_path
+from briefkit.safefile import read_limited
 
 try:
     import _ruamel_yaml  # noqa: F401  (ruamel.yaml.clib, the C parser behind YAML(pure=False))
@@ -30,6 +31,7 @@ except ImportError:
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_MAGNITUDE = 10**15  # the largest number a fact base may hold: charts and documents show it exactly
 MAX_DIGITS = 100  # no fact needs a longer integer; Python refuses to print ones past 4,300 digits
 
 # [[[[... deeper than MAX_DEPTH fails here at once; the composer would take seconds to run out of stack on it.
@@ -37,7 +39,12 @@ _DEEP_FLOW = re.compile(r"(?:[\[{]\s*){" + str(MAX_DEPTH + 1) + "}")
 
 # Characters that neither YAML nor the XML inside DOCX and PPTX can carry: C0 and C1 controls other than tab,
 # newline, carriage return and NEL, lone surrogates (from "\ud800" escapes) and the non-characters U+FFFE/FFFF.
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters a document cannot hold (controls, lone surrogates, non-characters), and the bidirectional embedding,
+# override and isolate controls: U+202E around "12,400" prints "004,21" while every check reads 12,400. The marks
+# U+200E and U+200F, which right-to-left text needs, stay allowed.
+BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
+                      "\ud800-\udfff\ufffe\uffff]")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # Text on which libyaml (the C parser) and the pure-Python parser part ways, found by comparing the two (see
 # tests/factbase/test_yaml_c.py), goes to the pure one only. The patterns are searched in "\n" + text + "\n";
@@ -93,28 +100,18 @@ def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError, inside:
 
     With `inside`, the file's real path (symlinks resolved) must lie in that folder."""
     shown = display_path(path)
-    if inside is not None and not path.resolve().is_relative_to(inside.resolve()):
-        raise error(Problem(shown, None, f"links to a file outside {display_path(inside)}; copy the file in instead"))
-    try:
-        if path.is_file() and path.stat().st_size > MAX_BYTES:
-            size = path.stat().st_size
-            raise error(Problem(shown, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}"))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise error(Problem(shown, None, f"cannot read file: {exc.strerror or exc}")) from None
-    if len(raw) > MAX_BYTES:
-        raise error(Problem(shown, None, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}"))
+    raw = read_limited(path, MAX_BYTES, error, inside)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line: int | None = raw[: exc.start].count(b"\n") + 1
         message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         raise error(Problem(shown, line, message)) from None
-    bad = _BAD_CHAR.search(text)
+    bad = BAD_CHAR.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        message = f"{_describe(bad.group())} at column {column}; delete it (retype the text)"
+        message = f"{describe_char(bad.group())} at column {column}; delete it (retype the text)"
         raise error(Problem(shown, line, message))
     deep = _DEEP_FLOW.search(text)
     if deep:
@@ -188,9 +185,20 @@ def _codepoint(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def _describe(char: str) -> str:
+def describe_char(char: str) -> str:
+    if char in _BIDI_CONTROLS:
+        import unicodedata
+
+        return f"bidirectional control {_codepoint(char)} ({unicodedata.name(char)})"
     kind = "character" if char in "\ufffe\uffff" or "\ud800" <= char <= "\udfff" else "control character"
     return f"{kind} {_codepoint(char)}"
+
+
+def why_bad(char: str) -> str:
+    if char in _BIDI_CONTROLS:
+        return "which would make the text read otherwise than it is checked"
+    return "which documents cannot hold"
+
 
 
 def _too_deep_at(yaml: YAML, text: str) -> int | None:
@@ -264,6 +272,14 @@ class _Builder:
             out[key] = self.build(value_node, depth + 1)
         return out
 
+    def within_range(self, node: Node, value: float) -> float:
+        """A number every writer and chart can show exactly: past 10^15, floats lose whole units and matplotlib
+        fails on integers past 2^63."""
+        if abs(value) > MAX_MAGNITUDE:
+            raise self.fail(node, f"the number {value:,} is too large; numbers run to ±{MAX_MAGNITUDE:,} (write "
+                                  "it in a larger unit, such as billions)")
+        return value
+
     def _scalar(self, node: ScalarNode) -> Any:
         tag, text = node.tag, node.value
         if tag == _STD + "null":
@@ -275,21 +291,22 @@ class _Builder:
             if len(digits) > MAX_DIGITS:
                 raise self.fail(node, f"a number of {len(digits):,} digits is too long (the limit is {MAX_DIGITS})")
             try:
-                return int(digits, 0)
+                number = int(digits, 0)
             except ValueError:
                 try:
-                    return int(digits)
+                    number = int(digits)
                 except ValueError:
                     raise self.fail(node, f"{text!r} is not a number") from None
+            return self.within_range(node, number)
         if tag == _STD + "float":
             low = text.lower()
             value = None if low in (".nan", ".inf", "-.inf", "+.inf") else _float(text)
             if value is None or value != value or value in (float("inf"), float("-inf")):
                 raise self.fail(node, f"{text!r} is not a usable number")
-            return value
-        bad = _BAD_CHAR.search(text)
+            return self.within_range(node, value)
+        bad = BAD_CHAR.search(text)
         if bad:  # only an escape in a quoted string gets here: the raw text was checked before parsing
-            raise self.fail(node, f"an escape makes the {_describe(bad.group())}, which documents cannot hold; "
+            raise self.fail(node, f"an escape makes the {describe_char(bad.group())}, {why_bad(bad.group())}; "
                                   "remove it")
         return text  # strings, and timestamps kept as written (dates may be partial)
 

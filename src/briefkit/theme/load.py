@@ -14,6 +14,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from briefkit.errors import BriefkitError, Problem, TemplateError, display_path
 from briefkit.factbase.yamlfile import LList, LMap, line_of, load_yaml
+from briefkit.limits import raster_problem, zip_problem
+from briefkit.safefile import read_limited
 from briefkit.theme.model import DEFAULT_LAYOUTS, Colours, FontChoice, Fonts, Theme
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -64,11 +66,13 @@ class FontsSpec(_Strict):
 
 def _address(value: str) -> str:
     """Addresses go into the draft email's headers, where a line break would add headers of its own."""
-    from briefkit.writers.email import one_address
+    from briefkit.addresses import parse_address
 
-    if not one_address(value):
-        raise ValueError(f"{value!r} is not one email address (list each recipient on its own line)")
-    return value
+    try:
+        return parse_address(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not one email address: {exc} (list each recipient on its own line)"
+                         ) from None
 
 
 Address = Annotated[str, AfterValidator(_address)]
@@ -207,9 +211,13 @@ def _resolve(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Prob
         if logo_path is None:
             problems.append(logo_source.problem(f"logo file {logo_name!r} not found in the theme folder", "logo"))
         else:
-            logo = logo_path.read_bytes()
-            if not logo.startswith(b"\x89PNG\r\n\x1a\n"):
+            logo = _read(logo_path, MAX_LOGO_BYTES, problems)
+            if logo is not None and not logo.startswith(b"\x89PNG\r\n\x1a\n"):
                 problems.append(Problem(display_path(logo_path), None, "the logo must be a PNG image"))
+                logo = None
+            elif logo is not None and user_dir is not None and logo_path.is_relative_to(user_dir.resolve()) \
+                    and (reason := raster_problem(logo)):  # the built-in logo is briefkit's own
+                problems.append(Problem(display_path(logo_path), None, f"the logo {reason}"))
                 logo = None
 
     def optional_file(attr: str) -> Path | None:
@@ -221,7 +229,12 @@ def _resolve(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Prob
             builtin = "styles" if attr == "reference_docx" else "master"
             problems.append(source.problem(f"file {name!r} not found in the theme folder; put it there, or delete "
                                            f"this line to use the built-in {builtin}", attr))
-        return path
+            return None
+        data = _read(path, MAX_OFFICE_BYTES, problems)
+        reason = zip_problem(data) if data is not None else None
+        if reason:
+            problems.append(Problem(display_path(path), None, f"{reason}; is this a real {path.suffix[1:]} file?"))
+        return path if data is not None and not reason else None
 
     reference_docx, master_pptx = optional_file("reference_docx"), optional_file("master_pptx")
     css_path = theme_file("brief.css", user_dir, builtin_dir)
@@ -237,11 +250,46 @@ def _resolve(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Prob
         reference_docx=reference_docx,
         master_pptx=master_pptx,
         layouts=layouts,
-        css=css_path.read_text(encoding="utf-8") if css_path else "",
+        css=_text(css_path, problems) if css_path else "",
         email_from=(email.sender if email and email.sender else base.spec.email.sender) or "briefs@example.org",
         email_to=tuple((email.to if email and email.to is not None else base.spec.email.to) or ()),
     )
     return theme, problems
+
+
+MAX_LOGO_BYTES = 10_000_000
+MAX_OFFICE_BYTES = 50_000_000  # a reference.docx or master.pptx: styles and a few pictures
+MAX_TEXT_BYTES = 2_000_000  # a stylesheet or a template
+
+
+def _read(path: Path, limit: int, problems: list[Problem]) -> bytes | None:
+    """A theme file's bytes, or None with the problem noted (not a regular file, too large, unreadable)."""
+    try:
+        return read_limited(path, limit, TemplateError)
+    except TemplateError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def decode_text(data: bytes, shown: str) -> str:
+    """A theme's text file as UTF-8, or a TemplateError at the line of the first byte that is not."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TemplateError(Problem(shown, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as "
+                                                 "UTF-8")) from None
+
+
+def _text(path: Path, problems: list[Problem]) -> str:
+    data = _read(path, MAX_TEXT_BYTES, problems)
+    if data is None:
+        return ""
+    try:
+        return decode_text(data, display_path(path))
+    except TemplateError as exc:
+        problems.extend(exc.problems)
+        return ""
 
 
 def check_theme(user_dir: Path | None, builtin_dir: Path) -> Theme:

@@ -25,12 +25,6 @@ MIME_TYPES = {
 }
 
 
-def one_address(value: str) -> bool:
-    """One address, fit for a mail header: an @, and no line break (which would start a header of its own), no
-    control character and no list separator."""
-    return "@" in value and not any(ord(c) < 32 or c in "\x7f,;" for c in value)
-
-
 def write_email(meta: Meta, subject: str, summary: list[str], files: list[OutputFile], sender: str,
                 to: tuple[str, ...]) -> bytes:
     msg = EmailMessage(policy=policy.SMTP)

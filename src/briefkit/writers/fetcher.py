@@ -18,6 +18,10 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from briefkit.errors import BriefkitError
+from briefkit.limits import raster_problem, svg_problem
+from briefkit.safefile import read_limited
+
 MAX_RESOURCE_BYTES = 50_000_000  # an image or font bigger than this is a mistake (or a trap), not a resource
 _MIME_TYPES = {
     ".css": "text/css", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -30,9 +34,11 @@ class ResourceRefused(FatalURLFetchingError):
     """A resource outside the policy. Fatal (a BaseException in WeasyPrint) so that rendering stops at once:
     WeasyPrint catches ordinary fetch errors and only logs them, which would hide the attempt."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, hint: str = "; only data: URLs and files inside the template folder "
+                                                          "can be used") -> None:
         self.url = url
         self.reason = reason
+        self.hint = hint  # what to do about it, for the message
         super().__init__(f"{_shorten(url)!r}, which {reason}")
 
 
@@ -55,11 +61,22 @@ class SafeFetcher(URLFetcher):
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             # urllib's DataHandler decodes in memory; the opener has no other handler that this URL could reach.
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            data, kind = response.read(MAX_RESOURCE_BYTES + 1), response.content_type
+            response.close()
+            if len(data) > MAX_RESOURCE_BYTES:
+                raise ResourceRefused(url, f"is larger than {MAX_RESOURCE_BYTES // 1_000_000} MB")
+            _check_picture(url, data, kind)
+            return URLFetcherResponse(url, data, {"Content-Type": kind})
         if scheme != "file":
             raise ResourceRefused(url, "is not a data: URL or a local file (nothing is fetched from the network)")
         path = self.local_path(url)
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": _mime_type(path)})
+        try:
+            data = read_limited(path, MAX_RESOURCE_BYTES, BriefkitError)
+        except BriefkitError as exc:
+            raise ResourceRefused(url, exc.problems[0].message) from None
+        _check_picture(url, data, _mime_type(path))
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": _mime_type(path)})
 
     def local_path(self, url: str) -> Path:
         """The real file behind a file: URL, if it is inside an allowed folder."""
@@ -74,6 +91,18 @@ class SafeFetcher(URLFetcher):
         if path.stat().st_size > MAX_RESOURCE_BYTES:
             raise ResourceRefused(url, f"is larger than {MAX_RESOURCE_BYTES // 1_000_000} MB")
         return path
+
+
+def _check_picture(url: str, data: bytes, kind: str) -> None:
+    """A picture is judged by what it would expand to before WeasyPrint decodes or draws it (`limits`)."""
+    if kind == "image/svg+xml" or data.lstrip()[:5] in (b"<svg ", b"<svg>", b"<?xml"):
+        reason = svg_problem(data)
+    elif kind.startswith("image/"):
+        reason = raster_problem(data)
+    else:
+        return
+    if reason:
+        raise ResourceRefused(url, reason, "; use a smaller or simpler picture")
 
 
 def _mime_type(path: Path) -> str:

@@ -269,9 +269,15 @@ def table_html(table: Table) -> str:
 # ------------------------------------------------------------ helpers
 
 
+_GLUED_AT_MOST = 24  # a longer last word (a URL) keeps only its end with the note, so the rest can wrap
+
+
 def _last_word(text: str) -> tuple[str, str]:
-    """`text` split before its last word (the word keeps its trailing punctuation)."""
+    """`text` split before its last word (the word keeps its trailing punctuation), or before the end of a word
+    too long for a line to be kept whole: a URL glued to its note call ran off the page."""
     cut = max(text.rfind(" "), text.rfind("\n")) + 1
+    if len(text) - cut > _GLUED_AT_MOST:
+        cut = len(text) - _GLUED_AT_MOST // 2
     return text[:cut], text[cut:]
 
 

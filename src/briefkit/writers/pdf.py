@@ -88,9 +88,8 @@ def _render_now(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImag
             raise fetcher.refused[0]
         return pdf, len(laid_out.pages)
     except ResourceRefused as refused:
-        raise TemplateError.at(base_dir / "brief.css", f"the PDF stylesheet (brief.css) refers to {refused}; only "
-                                                       "data: URLs and files inside the template folder can be used"
-                               ) from None
+        raise TemplateError.at(base_dir / "brief.css", f"the PDF stylesheet (brief.css) refers to {refused}"
+                                                       f"{refused.hint}") from None
     except FatalURLFetchingError as failed:
         raise TemplateError.at(base_dir / "brief.css", f"the PDF stylesheet (brief.css) refers to a resource that "
                                                        f"cannot be read: {_first_line(failed)}") from None
@@ -146,7 +145,10 @@ def theme_variables(theme: Theme) -> str:
     if size is None:
         raise TemplateError.at("theme.yaml", f"page_size {theme.page_size!r} is not one of A4, Letter",
                                field="page_size")
-    return ":root {\n" + "\n".join(lines) + "\n}\n@page { size: " + size + "; }\n"
+    # Whatever the stylesheet says, a word or URL longer than a line breaks inside the page instead of running
+    # off its edge (a theme's brief.css can still set otherwise).
+    return (":root {\n" + "\n".join(lines) + "\n}\n@page { size: " + size + "; }\n"
+            "html { overflow-wrap: break-word; }\n")
 
 
 def _css_colour(name: str, value: str) -> str:

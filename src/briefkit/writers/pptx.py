@@ -621,9 +621,11 @@ def _cell_width(column: int | float) -> float:
     return (column - 2 * CELL_MARGINS[0]) / PT * 0.94
 
 
-def _column_widths(table: Table, total: int, size: float, family: str) -> list[int]:
+@functools.lru_cache(maxsize=32)
+def _column_widths(table: Table, total: int, size: float, family: str) -> tuple[int, ...]:
     """The table's relative widths, widened where a column's longest word would not fit (a year must not
-    break as '201/6'), the room taken from the columns with the most to spare."""
+    break as '201/6'), the room taken from the columns with the most to spare. Kept per table and size: every
+    slide of a long table asks again, and measuring all its rows each time made a deck quadratic in rows."""
     count = len(table.header)
     shares = list(table.widths) if len(table.widths) == count and sum(table.widths) > 0 else [1.0] * count
     widths = [total * s / sum(shares) for s in shares]
@@ -639,10 +641,10 @@ def _column_widths(table: Table, total: int, size: float, family: str) -> list[i
                   for w, n, sp in zip(widths, need, spare, strict=True)]
     result = [int(w) for w in widths]
     result[-1] += total - sum(result)
-    return result
+    return tuple(result)
 
 
-def _row_height(cells: tuple[str, ...], widths: list[int], size: float, bold: bool, family: str) -> int:
+def _row_height(cells: tuple[str, ...], widths: tuple[int, ...], size: float, bold: bool, family: str) -> int:
     """The row's height: its tallest cell, measured, plus the cell margins."""
     lines = max((len(textfit.wrap(text, _cell_width(w), size, family, bold))
                  for text, w in zip(cells, widths, strict=True)), default=1)
@@ -666,7 +668,7 @@ def _table_pages(slide: Slide, ctx: _Context) -> list[Page]:
                  rows=table.rows[a:b], first=i == 0) for i, (a, b) in enumerate(spans)]
 
 
-def _table_heights(table: Table, widths: list[int], size: float, family: str) -> list[int]:
+def _table_heights(table: Table, widths: tuple[int, ...], size: float, family: str) -> list[int]:
     """Header first, then each row."""
     return [_row_height(table.header, widths, size, True, family)] + [
         _row_height(row, widths, size, False, family) for row in table.rows]

@@ -12,15 +12,37 @@ import time
 import zipfile
 from pathlib import Path
 
+from briefkit.errors import UsageError
+
 # The zip format cannot store times before 1980.
 _ZIP_EPOCH = 315532800
 
 
+# The last second a zip entry (DOCX, PPTX) can be dated: its year is stored as an offset from 1980 in 7 bits.
+MAX_TIMESTAMP = 4354819199  # 2107-12-31 23:59:59 UTC
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as the reproducible-builds specification defines it (ASCII digits, seconds since
+    1970-01-01 UTC), or None when unset; a malformed value is a usage error, never silently ignored."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or not raw.strip():
+        return None
+    value = raw.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 12:
+        raise UsageError.at("SOURCE_DATE_EPOCH", f"{raw[:40]!r} is not a whole number of seconds since 1970-01-01 "
+                                                 "UTC; set it to one (git log -1 --format=%ct) or unset it")
+    if int(value) > MAX_TIMESTAMP:
+        raise UsageError.at("SOURCE_DATE_EPOCH", f"{value} is after 2107-12-31, the last date a DOCX or PPTX "
+                                                 "file can record")
+    return int(value)
+
+
 def build_timestamp(default: int | None = None) -> int:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else `default`, else now."""
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env.isdigit():
-        return int(env)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch
     return default if default is not None else int(time.time())
 
 

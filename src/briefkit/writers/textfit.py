@@ -8,6 +8,8 @@ The font file is the one fontconfig picks for the family (`fc-match`), as LibreO
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import subprocess
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -112,8 +114,9 @@ def wrap(text: str, width: float, size: float, family: str, bold: bool = False) 
 def _break_point(word: str, width: float, size: float, font: FontMetrics) -> int:
     """Where a word too wide for a line breaks: after its last hyphen that fits, else after the last
     character that fits."""
-    cut = 1
-    while cut < len(word) and font.width(word[: cut + 1], size) <= width:
+    cut, used = 1, font.units(word[0])
+    while cut < len(word) and font.points(used + font.units(word[cut]), size) <= width:
+        used += font.units(word[cut])
         cut += 1
     hyphen = word.rfind("-", 0, cut)
     return hyphen + 1 if hyphen > 0 else cut
@@ -155,13 +158,13 @@ def chunk_to_fit(paras: list[Para], width: float, height: float, family: str) ->
 def balanced_spans(heights: list[float] | list[int], height: float,
                    spaces: list[float] | None = None) -> list[tuple[int, int]]:
     """(start, end) spans of consecutive items, each no taller than `height`: as few spans as greedy filling
-    needs, with the items spread evenly over them. `spaces[i]` is the gap above item i inside a span."""
-    items = [float(h) for h in heights]
-    gaps = spaces if spaces is not None else [0.0] * len(items)
-    if not items:
+    needs, with the items spread evenly over them. `spaces[i]` is the gap above item i inside a span.
+
+    O(n log n) in items: a deck table of 2,000 rows is paginated as fast, per row, as one of 200."""
+    gaps = list(spaces) if spaces is not None else [0.0] * len(heights)
+    if not heights:
         return []
-    count = len(_greedy(items, gaps, height))
-    return _balanced(items, gaps, count, height)
+    return _Spans([float(h) for h in heights], [float(g) for g in gaps], height).even()
 
 
 def _cut_paragraph(para: Para, width: float, height: float, family: str) -> list[Para]:
@@ -172,38 +175,59 @@ def _cut_paragraph(para: Para, width: float, height: float, family: str) -> list
     return [replace(para, text=" ".join(lines[i:i + per_box])) for i in range(0, len(lines), per_box)]
 
 
-def _span_height(heights: list[float], spaces: list[float], a: int, b: int) -> float:
-    return sum(heights[a:b]) + sum(spaces[a + 1:b])
+class _Spans:
+    """Spans of consecutive items by prefix sums. `reach[s]` is the furthest end of a span starting at `s` that
+    fits (at least one item, which may be taller than the box on its own), and `need[s]` the fewest spans that
+    cover the items from `s` on: greedy filling, which is optimal for the count."""
 
+    def __init__(self, heights: list[float], gaps: list[float], height: float) -> None:
+        n = len(heights)
+        self.n = n
+        self.tops = list(itertools.accumulate(heights, initial=0.0))
+        self.gaps = list(itertools.accumulate(gaps, initial=0.0))
+        self.reach = [0] * n
+        end = 0
+        for start in range(n):
+            end = max(end, start + 1)
+            while end < n and self.height(start, end + 1) <= height:
+                end += 1
+            self.reach[start] = end
+        self.need = [0] * (n + 1)
+        for start in range(n - 1, -1, -1):
+            self.need[start] = 1 + self.need[self.reach[start]]
+        self.positions = [self.tops[i] + self.gaps[i] for i in range(n + 1)]  # item i's top in one long column
 
-def _greedy(heights: list[float], spaces: list[float], height: float) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for end in range(1, len(heights) + 1):
-        if end - start > 1 and _span_height(heights, spaces, start, end) > height:
-            spans.append((start, end - 1))
-            start = end - 1
-    spans.append((start, len(heights)))
-    return spans
+    def height(self, a: int, b: int) -> float:
+        """Items a..b-1 stacked: their heights and the gaps above all but the first."""
+        return self.tops[b] - self.tops[a] + self.gaps[b] - self.gaps[a + 1]
 
+    def even(self) -> list[tuple[int, int]]:
+        """`need[0]` spans, each ending as near as it can to an even share of what is left, while the rest can
+        still be covered by the spans that remain."""
+        spans, start, left = [], 0, self.need[0]
+        while start < self.n:
+            last = self.reach[start]
+            if left == 1:
+                end = last
+            else:
+                first = self._first_end(start + 1, last, left - 1)
+                target = self.positions[start] + (self.positions[self.n] - self.positions[start]) / left
+                end = min(self._near(first, last, target), key=lambda e: (abs(self.positions[e] - target), e))
+            spans.append((start, end))
+            start, left = end, left - 1
+        return spans
 
-def _balanced(heights: list[float], spaces: list[float], count: int, height: float) -> list[tuple[int, int]]:
-    """Split into `count` consecutive spans minimising the tallest (linear partition); falls back to greedy."""
-    n = len(heights)
-    inf = float("inf")
-    # best[k][i]: smallest possible tallest span when the first i items make k spans
-    best = [[inf] * (n + 1) for _ in range(count + 1)]
-    cut = [[0] * (n + 1) for _ in range(count + 1)]
-    best[0][0] = 0.0
-    for k in range(1, count + 1):
-        for i in range(1, n + 1):
-            for j in range(k - 1, i):
-                value = max(best[k - 1][j], _span_height(heights, spaces, j, i))
-                if value < best[k][i]:
-                    best[k][i], cut[k][i] = value, j
-    if best[count][n] > height:
-        return _greedy(heights, spaces, height)
-    spans, i = [], n
-    for k in range(count, 0, -1):
-        spans.append((cut[k][i], i))
-        i = cut[k][i]
-    return spans[::-1]
+    def _first_end(self, lo: int, hi: int, spans_left: int) -> int:
+        """The smallest end in [lo, hi] after which `spans_left` spans still cover the rest (`need` only falls)."""
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.need[mid] <= spans_left:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    def _near(self, lo: int, hi: int, target: float) -> range:
+        """The two ends in [lo, hi] on either side of `target` (positions only grow)."""
+        at = bisect.bisect_left(self.positions, target, lo, hi + 1)
+        return range(max(lo, at - 1), min(hi, at) + 1)
