@@ -31,8 +31,10 @@ setup: system-deps $(UV)
 	@$(SYNC) --inexact --quiet
 	@$(PY) -m compileall -q src  # an editable install leaves briefkit's modules uncompiled until first run
 
-# The runtime packages and the test extra, exactly as locked, and nothing else.
-setup-test: system-deps $(UV)
+# The runtime packages and the test extra, exactly as locked, and nothing else; and the system packages the tests
+# read outputs with (scripts/system-deps.sh --test).
+setup-test: $(UV)
+	@./scripts/system-deps.sh --test
 	@$(SYNC) --extra test --quiet
 	@$(PY) -m compileall -q src
 
