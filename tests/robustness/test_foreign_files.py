@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_cli
 from tests.robustness.conftest import EPOCH, FAST, SECRET, assert_user_error, facts_copy, output_texts
 
@@ -45,6 +47,7 @@ def test_a_named_pipe_in_the_fact_base_is_refused_not_waited_on(tmp_path: Path) 
     assert_user_error(r, "facts/facts/pipe.yaml", "is a named pipe, not a file briefkit can read")
 
 
+@pytest.mark.slow  # a full build
 def test_a_named_pipe_elsewhere_in_the_fact_base_is_passed_over(tmp_path: Path) -> None:
     """A pipe briefkit has no reason to read (not a fact file) does not stop or hang the build."""
     facts = facts_copy(tmp_path / "facts")
@@ -82,6 +85,7 @@ def test_a_file_of_gigabytes_in_the_fact_base_is_not_read(tmp_path: Path) -> Non
     assert_user_error(r, "facts/facts/huge.yaml", "file is 2,147,483,648 bytes; the limit is")
 
 
+@pytest.mark.slow  # a full build
 def test_a_link_to_a_system_file_is_not_read(tmp_path: Path) -> None:
     """A link out of the fact base is refused where briefkit would read it, and never opened to make a key."""
     secret = tmp_path / "elsewhere" / "secret.txt"
@@ -99,6 +103,7 @@ def test_a_link_to_a_system_file_is_not_read(tmp_path: Path) -> None:
     assert_user_error(r, "facts/facts/linked.yaml", "links to a file outside facts")
 
 
+@pytest.mark.slow  # a full build
 def test_a_named_pipe_in_the_theme_is_passed_over(tmp_path: Path) -> None:
     theme = tmp_path / "theme"
     theme.mkdir()

@@ -66,6 +66,7 @@ def test_a_malformed_source_date_epoch_is_a_usage_error(runs: dict[str, Run], na
     assert_user_error(runs[f"epoch-{name}"], "SOURCE_DATE_EPOCH", reason, code=2)
 
 
+@pytest.mark.slow  # a full build
 def test_valid_unusual_addresses_build(tmp_path: Path) -> None:
     """An internationalised domain goes into the headers in its ASCII form; a display name and a domain
     literal are kept."""
@@ -82,6 +83,7 @@ def test_valid_unusual_addresses_build(tmp_path: Path) -> None:
     assert msg["From"] == "Briefs Desk <briefs@example.org>"
 
 
+@pytest.mark.slow  # a full build
 def test_the_last_recordable_epoch_builds(tmp_path: Path) -> None:
     r = run_cli(*BUILD, "--out", str(tmp_path / "out"), "--format", "docx,pptx",
                 env={"SOURCE_DATE_EPOCH": "4354819199"})
