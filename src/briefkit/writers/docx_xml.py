@@ -64,15 +64,18 @@ _SETTINGS_AFTER_FOOTNOTEPR = (
 )
 
 
-def set_child(parent: BaseOxmlElement, child: etree._Element, order: tuple[str, ...]) -> etree._Element:
-    """Put `child` in `parent` in schema order, replacing a child of the same tag (Word rejects misordered XML)."""
+def set_child(parent: etree._Element, child: etree._Element, order: tuple[str, ...]) -> etree._Element:
+    """Put `child` in `parent` in schema order, replacing a child of the same tag (Word rejects misordered XML).
+    Any lxml element will do as either: python-docx's `OxmlElement` makes plain ones for tags it has no class for."""
     tag = child.tag
     for old in parent.findall(tag):
         parent.remove(old)
     name = next(n for n in order if qn(n) == tag)
-    successors = order[order.index(name) + 1 :]
-    # python-docx annotates ElementBase, but takes any element: its own OxmlElement makes plain ones for most tags.
-    parent.insert_element_before(child, *successors)  # type: ignore[arg-type]
+    successor = next((found for n in order[order.index(name) + 1 :] if (found := parent.find(qn(n))) is not None), None)
+    if successor is not None:
+        successor.addprevious(child)
+    else:
+        parent.append(child)
     return child
 
 
