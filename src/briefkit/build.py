@@ -106,6 +106,13 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     if bad:
         known_formats = ", ".join(FORMATS)
         raise UsageError(Problem("--format", None, f"unknown format {', '.join(bad)}; choose from {known_formats}"))
+    if options.jobs < 0:
+        raise UsageError(Problem("--jobs", None, f"{options.jobs} is not a number of processes; give 1 or more, "
+                                                 "or 0 for as many as the cores and the work allow"))
+    if options.jobs != 1:
+        from briefkit.parallel import start_method
+
+        start_method()  # a wrong BRIEFKIT_START_METHOD is said before any work
     current = _all_current(options, names, known)
     if current is not None:  # the inputs' bytes are the ones the outputs were made from: nothing to read or do
         tidy_stale(options.out)  # but what a killed build left beside them goes, as with any build
@@ -144,14 +151,12 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
         for name in names:
             # a folder we would replace but did not make, or a file edited since: say so before working
             check_target(options.out / name, options.replace_edited)
-        if len(names) == 1 or options.jobs == 1:
+        workers = _audience_processes(options, len(names))
+        if workers == 1:
             made = [build_audience(options, n, progress, fb, helpers) for n in names]
         else:
-            import os
-
             from briefkit.parallel import run_parallel
 
-            workers = options.jobs or min(len(names), os.cpu_count() or 1)
             made = run_parallel(build_audience, [(options, n, None, fb) for n in names], workers,
                                 done=lambda r: progress(f"built {r.audience}") if progress else None)
         # Every audience's files are in memory; publish them together, so a failure leaves every folder as it was.
@@ -234,6 +239,15 @@ def _kept(name: str, target: Path, manifest: dict[str, Any], timings: dict[str, 
 # writer, and what the job it is sent is made of (a brief's charts are `charts.Drawing`s: their plots come along,
 # and importing what defines them while unpickling the job delayed the PDF by 0.08 s).
 _HELPED = {"pdf": ("briefkit.writers.pdf", "briefkit.charts"), "pptx": ("briefkit.writers.pptx", "briefkit.charts")}
+
+
+def _audience_processes(options: BuildOptions, audiences: int) -> int:
+    """Processes for several audiences: one each, at most one per core, at most `--jobs` (0: no more limit)."""
+    if audiences == 1 or options.jobs == 1:
+        return 1
+    from briefkit.parallel import cores
+
+    return max(1, min(options.jobs or audiences, audiences, cores()))
 
 
 def _helpers(options: BuildOptions, names: list[str]) -> dict[str, Background]:

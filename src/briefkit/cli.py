@@ -19,15 +19,26 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 if TYPE_CHECKING:
     from briefkit.factbase.dates import PartialDate
 
-try:
-    import typer
-except KeyboardInterrupt:  # Ctrl-C while Python is still starting: nothing has been done yet
+
+def _stopped_early(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM while the command line is still being set up: nothing has been done, no process
+    started; end now, with the exit code and the line of any interrupted run (not a traceback)."""
     sys.stderr.write("briefkit: interrupted; the previous outputs are untouched\n")
-    raise SystemExit(130) from None
+    os._exit(128 + signum)
+
+
+if (__name__ == "__main__" or Path(sys.argv[0]).name == "briefkit") and \
+        threading.current_thread() is threading.main_thread():  # the program, not a library import
+    for _sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(_sig, _stopped_early)  # until `main` puts its own handlers in place
+
+import typer  # noqa: E402  (after the handlers above: importing it takes a tenth of a second)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sourced fact base in; policy brief and deck out.")
 T = TypeVar("T")
 _STOPPED_BY: list[int] = []  # the signal that turned into KeyboardInterrupt, for the exit code 128 + signal
+_RESULT: list[int] = []  # the command's exit code once it has returned: a signal after that ends with it
+_TOLD: list[str] = []  # the interruption's line, once printed
 
 FactsOpt = Annotated[Path | None, typer.Option("--facts", help="Fact base folder (default: the built-in seeds/).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known by this date (YYYY[-MM[-DD]]).")]
@@ -47,16 +58,15 @@ def _run(job: Callable[[], T]) -> T:
     except KeyboardInterrupt as exc:
         signum = _STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT
         if isinstance(exc, PublishedInterrupt):
-            typer.echo("briefkit: interrupted just after the new outputs were put in place; they are complete",
-                       err=True)
+            _say_interrupted("briefkit: interrupted just after the new outputs were put in place; they are complete")
         else:
-            typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+            _say_interrupted()
         raise typer.Exit(128 + signum) from None
     except typer.Exit:
         raise
     except Exception:
         if _STOPPED_BY:  # the interrupt surfaced as another error (an import cut short fails with ImportError)
-            typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+            _say_interrupted()
             raise typer.Exit(128 + _STOPPED_BY[0]) from None
         log = _write_crash_log()
         typer.echo(f"briefkit: internal error (a bug, not your input); please report it with the log {log}",
@@ -67,7 +77,7 @@ def _run(job: Callable[[], T]) -> T:
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (from `kill`, a CI runner, a closing terminal) unwinds like Ctrl-C, so the same cleanup runs.
-    For `main` only: on leaving, both signals are ignored for the rest of the process.
+    For `main` only: on leaving, either signal ends the process at once (`_end_now`).
 
     Only in this process: a worker forked from it that has not yet set its own handlers just ends quietly,
     instead of printing a KeyboardInterrupt from the middle of its start-up."""
@@ -90,10 +100,22 @@ def _terminate_as_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
-        # The command has finished (or failed) and the process only has to exit: a signal now would turn a
-        # finished build into an exit by that signal, so it is ignored for the last moments.
+        # The command has finished (or failed) and the process only has to exit. A signal now must neither turn a
+        # finished build into an interrupted one nor wait for anything (Python's exit hooks join threads and
+        # processes): it ends the process at once, with the command's own exit code.
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_IGN)
+            signal.signal(sig, _end_now)
+
+
+def _say_interrupted(line: str = "briefkit: interrupted; the previous outputs are untouched") -> None:
+    """Once: the command body and `main` may both see the same interruption (it was printed twice)."""
+    if not _TOLD:
+        _TOLD.append(line)
+        typer.echo(line, err=True)
+
+
+def _end_now(signum: int, frame: object) -> None:
+    _leave(128 + _STOPPED_BY[0] if _STOPPED_BY else _RESULT[0] if _RESULT else 128 + signum)
 
 
 def _unraisable(info: sys.UnraisableHookArgs) -> None:
@@ -247,8 +269,8 @@ def build_cmd(
         "Replace output files edited by hand since briefkit wrote them (by default the build refuses)."))] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time each stage took.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", min=0, help=(
-        "Processes: one per audience, or for a single audience this one and one each for its PDF and PPTX "
-        "(0 = as the free cores allow; 1 = this process only)."))] = 0,
+        "At most this many processes: one per audience (never more than the cores), or for a single audience "
+        "this one and one each for its PDF and PPTX (0 = as the cores allow; 1 = this process only)."))] = 0,
 ) -> None:
     """Build the brief (DOCX, PDF), the deck (PPTX), a draft email and a manifest for each audience."""
 
@@ -430,6 +452,7 @@ def main() -> None:
     try:
         with _terminate_as_interrupt():
             code = app(standalone_mode=False, prog_name="briefkit")
+            _RESULT.append(code if isinstance(code, int) else 0)
     except no_args:
         sys.exit(2)  # the help has been shown
     except click_errors.ClickException as exc:
@@ -439,26 +462,36 @@ def main() -> None:
         typer.echo(f"{where}: {message} (see {where} --help)", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:  # Ctrl-C while the arguments were still being read
-        typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+        _say_interrupted()
         _leave(128 + (_STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT))
     if _STOPPED_BY and code == 130:  # Typer turns an interrupt outside a command body into a silent 130
-        typer.echo("briefkit: interrupted; the previous outputs are untouched", err=True)
+        _say_interrupted()
         code = 128 + _STOPPED_BY[0]
     if _STOPPED_BY:
         _leave(code if isinstance(code, int) else 130)
     # What is left is garbage: frozen, it is not walked once more by the collection Python makes on its way out
-    # (0.2 s after a build, measured). Exit hooks still run, so temporary files are still removed.
+    # (0.2 s after a build, measured). Exit hooks still run, so temporary files are still removed; no worker is
+    # left for them to wait on.
     gc.freeze()
+    _end_children()
     sys.exit(code if isinstance(code, int) else 0)
 
 
 def _leave(code: int) -> None:
     """End an interrupted run now. Our cleanup has run (staging folders removed, workers stopped); Python's exit
     hooks would join threads and processes the interruption may have left mid-way, which can wait for ever."""
+    _end_children()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(code)
+
+
+def _end_children() -> None:
+    """No process of this build outlives it, whatever the moment it was stopped at (`parallel.end_children`)."""
+    if "briefkit.parallel" in sys.modules:
+        with contextlib.suppress(Exception):
+            sys.modules["briefkit.parallel"].end_children()
 
 
 if __name__ == "__main__":

@@ -129,3 +129,13 @@ def test_an_output_edited_by_hand_survives_a_rebuild(out: Path, tmp_path: Path) 
     r = run_cli(*args, "--replace-edited", cwd=tmp_path, env=EPOCH)
     assert r.code == 0, r.err
     assert docx.read_bytes() != edited
+
+
+def test_a_named_pipe_as_a_source_text_is_refused_not_waited_on(tmp_path: Path) -> None:
+    facts = facts_copy(tmp_path / "facts")
+    text = facts / "sources" / "gazette-2024.txt"
+    text.unlink()
+    os.mkfifo(text)
+    for command in ("verify", "check"):
+        r = run_cli(command, "--facts", str(facts), "--sources", str(facts / "sources"), cwd=tmp_path, timeout=60)
+        assert_user_error(r, "facts/sources/gazette-2024.txt", "is a named pipe, not a file briefkit can read")

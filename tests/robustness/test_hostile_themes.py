@@ -210,7 +210,7 @@ INJECTION = """facts:
     kind: assessment
     weight: 3
     sources:
-      - {source: gazette-2024, locator: "para. 9"}
+      - {source: gazette-2024, locator: "para. 6"}
 """
 
 

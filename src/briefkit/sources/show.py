@@ -3,6 +3,7 @@ stubs of facts for every sentence that holds a figure or a date."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +39,7 @@ def source_entry(facts: Path, sources: Path | None, ident: str) -> tuple[LMap, S
             if not isinstance(name, str):
                 raise FactbaseError(Problem(display_path(registry), item.line, f"source {ident!r} names no text:"))
             path = folder / name
-            if not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
+            if not path.resolve().is_relative_to(folder.resolve()) or not os.path.lexists(path):
                 raise FactbaseError(Problem(display_path(registry), item.key_lines.get("text", item.line),
                                             f"source {ident}: text file {name!r} is not in {display_path(folder)}"))
             return item, read_text(path)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefkit.errors import FactbaseError, Problem, display_path
+from briefkit.safefile import read_limited
 
 MAX_TEXT_BYTES = 5_000_000
 MAX_BLOCKS = 50_000
@@ -127,9 +128,9 @@ def read_text(path: Path, shown: str | None = None) -> SourceText:
         if size > MAX_TEXT_BYTES:
             raise FactbaseError(Problem(where, None, f"source text of {size:,} bytes is over the limit of "
                                                     f"{MAX_TEXT_BYTES:,}"))
-        data = path.read_bytes()
     except OSError as exc:
         raise FactbaseError(Problem(where, None, f"cannot read the source text: {exc.strerror}")) from None
+    data = read_limited(path, MAX_TEXT_BYTES, FactbaseError)  # a named pipe or device is refused, not waited on
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

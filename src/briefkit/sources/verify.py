@@ -7,6 +7,7 @@ Run by `briefkit verify` and, where source texts are present, by `check` (load.p
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -84,7 +85,7 @@ def check_provenance(fb: FactBase, origins: Origins, sources_dir: Path | None, e
             continue
         assert sources_dir is not None
         path = sources_dir / source.text
-        if not _inside(path, sources_dir) or not path.is_file():
+        if not _inside(path, sources_dir) or not os.path.lexists(path):
             if explicit:
                 why = "is outside" if not _inside(path, sources_dir) else "is not in"
                 out.append(origins.problem("source", sid, ("text",),
