@@ -70,6 +70,7 @@ def _peak_rss_mb(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProces
     return proc, int(peak[-1].split()[1]) / 1024
 
 
+@pytest.mark.slow  # two full builds
 def test_a_file_of_gigabytes_in_the_fact_base_is_not_read(tmp_path: Path) -> None:
     """A 2 GB file that is not a fact file costs neither memory nor time, on a first build and on an up-to-date
     one; named as a fact file it is refused by its size, before it is read."""

@@ -101,6 +101,7 @@ def test_an_impossible_as_of_date_is_a_usage_error(tmp_path: Path, date: str, re
     assert_user_error(r, "--as-of", reason, code=2)
 
 
+@pytest.mark.slow  # a full build
 def test_the_edges_of_the_calendar_do_not_crash(tmp_path: Path) -> None:
     """A fact dated 0000 is a located error in `check`; year 1 and 9999-12 are real dates, and an as-of of
     9999-12 keeps everything."""
