@@ -16,6 +16,8 @@ import pytest
 from conftest import ROOT, run_cli
 from tests.robustness.conftest import EPOCH, FAST, SECRET, assert_user_error, facts_copy, output_texts
 
+pytestmark = pytest.mark.slow  # CLI runs on a fact base with foreign files, builds among them: `make test-fast` leaves it out
+
 GIB = 1 << 30
 
 
@@ -47,7 +49,6 @@ def test_a_named_pipe_in_the_fact_base_is_refused_not_waited_on(tmp_path: Path) 
     assert_user_error(r, "facts/facts/pipe.yaml", "is a named pipe, not a file briefkit can read")
 
 
-@pytest.mark.slow  # a full build
 def test_a_named_pipe_elsewhere_in_the_fact_base_is_passed_over(tmp_path: Path) -> None:
     """A pipe briefkit has no reason to read (not a fact file) does not stop or hang the build."""
     facts = facts_copy(tmp_path / "facts")
@@ -70,7 +71,6 @@ def _peak_rss_mb(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProces
     return proc, int(peak[-1].split()[1]) / 1024
 
 
-@pytest.mark.slow  # two full builds
 def test_a_file_of_gigabytes_in_the_fact_base_is_not_read(tmp_path: Path) -> None:
     """A 2 GB file that is not a fact file costs neither memory nor time, on a first build and on an up-to-date
     one; named as a fact file it is refused by its size, before it is read."""
@@ -86,7 +86,6 @@ def test_a_file_of_gigabytes_in_the_fact_base_is_not_read(tmp_path: Path) -> Non
     assert_user_error(r, "facts/facts/huge.yaml", "file is 2,147,483,648 bytes; the limit is")
 
 
-@pytest.mark.slow  # a full build
 def test_a_link_to_a_system_file_is_not_read(tmp_path: Path) -> None:
     """A link out of the fact base is refused where briefkit would read it, and never opened to make a key."""
     secret = tmp_path / "elsewhere" / "secret.txt"
@@ -104,7 +103,6 @@ def test_a_link_to_a_system_file_is_not_read(tmp_path: Path) -> None:
     assert_user_error(r, "facts/facts/linked.yaml", "links to a file outside facts")
 
 
-@pytest.mark.slow  # a full build
 def test_a_named_pipe_in_the_theme_is_passed_over(tmp_path: Path) -> None:
     theme = tmp_path / "theme"
     theme.mkdir()

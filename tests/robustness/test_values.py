@@ -10,6 +10,8 @@ import pytest
 from conftest import EXAMPLE, Run, run_cli
 from tests.robustness.conftest import EPOCH, FAST, Case, assert_user_error, facts_copy, run_all
 
+pytestmark = pytest.mark.slow  # dozens of CLI runs: `make test-fast` leaves it out
+
 BUILD = ("build", "--facts", str(EXAMPLE), *FAST)
 
 ADDRESSES = {
@@ -66,7 +68,6 @@ def test_a_malformed_source_date_epoch_is_a_usage_error(runs: dict[str, Run], na
     assert_user_error(runs[f"epoch-{name}"], "SOURCE_DATE_EPOCH", reason, code=2)
 
 
-@pytest.mark.slow  # a full build
 def test_valid_unusual_addresses_build(tmp_path: Path) -> None:
     """An internationalised domain goes into the headers in its ASCII form; a display name and a domain
     literal are kept."""
@@ -83,7 +84,6 @@ def test_valid_unusual_addresses_build(tmp_path: Path) -> None:
     assert msg["From"] == "Briefs Desk <briefs@example.org>"
 
 
-@pytest.mark.slow  # a full build
 def test_the_last_recordable_epoch_builds(tmp_path: Path) -> None:
     r = run_cli(*BUILD, "--out", str(tmp_path / "out"), "--format", "docx,pptx",
                 env={"SOURCE_DATE_EPOCH": "4354819199"})
@@ -101,7 +101,6 @@ def test_an_impossible_as_of_date_is_a_usage_error(tmp_path: Path, date: str, re
     assert_user_error(r, "--as-of", reason, code=2)
 
 
-@pytest.mark.slow  # a full build
 def test_the_edges_of_the_calendar_do_not_crash(tmp_path: Path) -> None:
     """A fact dated 0000 is a located error in `check`; year 1 and 9999-12 are real dates, and an as-of of
     9999-12 keeps everything."""

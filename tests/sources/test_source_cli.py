@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from conftest import line_with, run_cli
 
+pytestmark = pytest.mark.slow  # `briefkit source` runs end to end, a process each: `make test-fast` leaves it out
+
 ARTICLE = """<!doctype html><html><head><title>Harbour ferries add night service | Exampleport Post</title>
 <meta name="author" content="Jo Sample"><meta property="og:site_name" content="Exampleport Post">
 <meta name="date" content="2024-03-05"></head><body>
@@ -91,7 +93,6 @@ def _pdf(path: Path) -> None:
         the port's budget.</p></body></html>""").write_pdf(path)
 
 
-@pytest.mark.slow  # the longest source runs
 def test_pdf_keeps_its_pages(example: Path, tmp_path: Path) -> None:
     pdf = tmp_path / "review.pdf"
     _pdf(pdf)
@@ -229,7 +230,6 @@ def test_html_in_its_own_charset(example: Path, tmp_path: Path) -> None:
     assert "Le café de la gare a servi 19 clients" in (example / "sources" / "cafe.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.slow  # the longest source runs
 def test_from_a_new_article_to_a_verified_fact(example: Path, tmp_path: Path) -> None:
     """The workflow of docs/factbase.md: add the page, take a stub from `source figures`, rewrite it, verify."""
     page = tmp_path / "ferries.html"
