@@ -91,8 +91,8 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_audience(path: Path, section_ids: Iterable[str] | None = None) -> Audience:
-    """Load and check one profile (its `with_meeting` values too); given the fact base's section ids,
-    its `sections` must name only those."""
+    """Load and check one profile (its `with_meeting` values too). Sections it names that a fact base lacks are
+    not an error: the selection falls back and says so (`selection.resolve_sections`)."""
     data = load_yaml(path, error=TemplateError, inside=path.parent)  # no symlink out of the profiles folder
     shown = display_path(path)
     try:
@@ -103,13 +103,6 @@ def load_audience(path: Path, section_ids: Iterable[str] | None = None) -> Audie
         audience.for_meeting()
     except ValidationError as exc:
         raise TemplateError(*_problems(exc, data, shown, ("with_meeting",))) from None
-    if section_ids is not None and isinstance(audience.sections, list):
-        known = list(section_ids)
-        bad = [s for s in audience.sections if s != "*" and s not in known]
-        if bad:
-            line = line_of(data, ("sections",)) if isinstance(data, LMap) else None
-            raise TemplateError(Problem(shown, line, f"unknown sections {', '.join(bad)}; the fact base has: "
-                                                     f"{', '.join(known)}", "sections"))
     return audience
 
 
@@ -124,21 +117,28 @@ def _problems(exc: ValidationError, data: object, shown: str, prefix: tuple[str,
 
 
 def limit_problems(audience: Audience, profile: Path, measured: dict[str, int], built: str,
-                   minimum: bool = True) -> list[Problem]:
-    """The limits the measured outputs break, each located at its line in the profile; the least lengths only
-    with `minimum` (a brief as of an early date is short by nature)."""
+                   minimum: bool = True, to_cut: dict[str, str] | None = None) -> tuple[list[Problem], list[str]]:
+    """The limits the measured outputs break, each located at its line in the profile and naming what could be
+    cut (`to_cut`); and, as notes, the lengths under the least of the range (a warning, not a failure: a short
+    brief still serves its reader). The least lengths are noted only with `minimum` (a brief as of an early date
+    is short by nature)."""
     labels = {"brief_pages": ("brief", "pages"), "deck_slides": ("deck", "slides")}
-    problems = []
+    problems, notes = [], []
     for key, (what, unit) in labels.items():
         if key not in measured:
             continue
         low, high = getattr(audience.limits, key)
-        if (low <= measured[key] or not minimum) and measured[key] <= high:
+        if measured[key] < low and minimum:
+            notes.append(f"{audience.name}: the {what} comes to {measured[key]} {unit}, under the {low} to {high} "
+                         f"the profile expects ({display_path(profile)} limits.{key}); published as it is")
+        if measured[key] <= high:
             continue
         data = load_yaml(profile, error=TemplateError)
         line = line_of(data, ("limits", key)) if isinstance(data, LMap) else None
+        hint = (to_cut or {}).get(key)
+        cut = f"; to shorten it, {hint}" if hint else ""
         problems.append(Problem(display_path(profile), line,
                                 f"the {audience.name} {what} comes to {measured[key]} {unit}; the limit is {low} to "
-                                f"{high}; {built} keeps its previous files (--no-limits builds it anyway)",
+                                f"{high}{cut}; {built} keeps its previous files (--no-limits builds it anyway)",
                                 f"limits.{key}"))
-    return problems
+    return problems, notes

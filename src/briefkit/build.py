@@ -85,6 +85,30 @@ class AudienceResult:
     reused: bool  # nothing changed: the previous outputs were kept
     measured: dict[str, int]  # brief_pages, deck_slides
     pending: tuple[OutputFile, ...] = ()  # made but not yet published: `build` publishes every audience at once
+    notes: tuple[str, ...] = ()  # one line each: fallbacks taken, lengths under the range
+    left_out: tuple[dict[str, str], ...] = ()  # {kind, id, reason}: what of the fact base this brief does not show
+
+
+@dataclass(frozen=True)
+class AudienceFailed:
+    """One audience of several that could not be built: its problems, reported after the others are published."""
+
+    audience: str
+    problems: tuple[Problem, ...]
+
+
+class AudiencesFailed(BuildError):
+    """Some audiences failed; the others (`results`) were published. Each failure's problems, then one line."""
+
+    def __init__(self, results: list[AudienceResult], failed: list[AudienceFailed]) -> None:
+        self.results = results
+        built = ", ".join(r.audience for r in results) or "none"
+        names = ", ".join(f.audience for f in failed)
+        super().__init__(*(p for f in failed for p in f.problems),
+                         Problem("build", None, f"failed: {names}; published: {built}"))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (BuildError, tuple(self.problems))
 
 
 def available_audiences(theme: Path | None) -> dict[str, Path]:
@@ -139,32 +163,58 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
     with long_lived():
         fb = load_factbase(options.facts)
     loaded = {"load": time.perf_counter() - start}  # once, for every audience
+    for warning in fb.warnings:  # empty or unread files in the fact base: said once, kept in each manifest
+        if progress:
+            progress(str(warning))
     for name in names:
         load_audience(known[name], [s.id for s in fb.info.sections])
     if options.meeting:
         load_meeting(options.meeting, fb.info.topics)
     from briefkit.theme.load import check_theme
 
-    check_theme(options.theme, builtin_templates() / "default")
+    theme = check_theme(options.theme, builtin_templates() / "default")
+    for note in theme.notes:  # how the user's reference.docx carries (or not) to the PDF and deck: one line each
+        if progress:
+            progress(note)
     with build_lock(options.out):
         clean_stale(options.out)
         for name in names:
             # a folder we would replace but did not make, or a file edited since: say so before working
             check_target(options.out / name, options.replace_edited)
         workers = _audience_processes(options, len(names))
-        if workers == 1:
-            made = [build_audience(options, n, progress, fb, helpers) for n in names]
+        if len(names) == 1:
+            attempts = [build_audience(options, names[0], progress, fb, helpers)]  # its error is raised as it is
+        elif workers == 1:
+            attempts = [attempt_audience(options, n, progress, fb, helpers) for n in names]
         else:
             from briefkit.parallel import run_parallel
 
-            made = run_parallel(build_audience, [(options, n, None, fb) for n in names], workers,
-                                done=lambda r: progress(f"built {r.audience}") if progress else None)
+            attempts = run_parallel(attempt_audience, [(options, n, None, fb) for n in names], workers,
+                                    done=lambda r: progress(f"{'built' if isinstance(r, AudienceResult) else 'failed'}"
+                                                            f" {r.audience}") if progress else None)
+        made = [r for r in attempts if isinstance(r, AudienceResult)]
+        failed = [r for r in attempts if isinstance(r, AudienceFailed)]
         # Every audience's files are in memory; publish them together, so a failure leaves every folder as it was.
         start = time.perf_counter()
         publish_all([(r.folder, list(r.pending)) for r in made if r.pending], options.replace_edited)
         seconds = time.perf_counter() - start
-        return [replace(r, pending=(), timings={**loaded, **r.timings, "bundle": seconds}) if r.pending
-                else replace(r, timings={**loaded, **r.timings}) for r in made]
+        results = [replace(r, pending=(), timings={**loaded, **r.timings, "bundle": seconds}) if r.pending
+                   else replace(r, timings={**loaded, **r.timings}) for r in made]
+        if failed:
+            raise AudiencesFailed(results, failed)
+        return results
+
+
+def attempt_audience(options: BuildOptions, name: str, progress: Callable[[str], None] | None = None,
+                     full: FactBase | None = None, helpers: dict[str, Background] | None = None
+                     ) -> AudienceResult | AudienceFailed:
+    """`build_audience`, with a user's error kept as this audience's failure: the others are still published."""
+    from briefkit.errors import BriefkitError
+
+    try:
+        return build_audience(options, name, progress, full, helpers)
+    except BriefkitError as exc:
+        return AudienceFailed(name, tuple(exc.problems))
 
 
 @contextlib.contextmanager
@@ -232,7 +282,10 @@ def _all_current(options: BuildOptions, names: list[str], known: dict[str, Path]
 
 def _kept(name: str, target: Path, manifest: dict[str, Any], timings: dict[str, float]) -> AudienceResult:
     files = tuple((str(f["path"]), int(f["bytes"])) for f in manifest["files"])
-    return AudienceResult(name, target, files, timings, True, dict(manifest.get("measured", {})))
+    notes = tuple(str(n) for n in manifest.get("notes", []))
+    left_out = tuple(dict(x) for x in manifest.get("left_out", []) if isinstance(x, dict))
+    return AudienceResult(name, target, files, timings, True, dict(manifest.get("measured", {})), (), notes,
+                          left_out)
 
 
 # The writers worth a process of their own, slowest first, and what such a process imports while it waits: the
@@ -331,17 +384,36 @@ def build_audience(options: BuildOptions, name: str, progress: Callable[[str], N
     outputs, made = composed.write(options.formats, t, reuse, helpers)
     measured = {k: v for k in MEASURES.values() for v in [{**measured, **made}.get(k)] if v is not None}
     _check_sizes(outputs, options)
+    notes = [str(w) for w in full.warnings] + list(theme.notes) + list(composed.selection.notes)
     if options.check_limits:
         # As of a date that leaves facts out, a brief is shorter by nature: only the maximum lengths hold.
-        _check_limits(audience, measured, target, known[name], minimum=len(fb.facts) == len(full.facts))
+        notes += _check_limits(audience, measured, target, known[name], composed.selection,
+                               minimum=len(fb.facts) == len(full.facts))
     email = t.run("email", lambda: composed.email(outputs, options))
     outputs.append(email)  # type: ignore[arg-type]
     _check_sizes(outputs, options)
-    manifest = _manifest(outputs, audience, fb, digest, files_digest, keys, measured)
+    left_out = _left_out(full, fb, composed.selection)
+    manifest = _manifest(outputs, audience, fb, digest, files_digest, keys, measured, notes, left_out)
     outputs.append(manifest)
     say(f"{name}: ready to publish")
     return AudienceResult(name, target, tuple((f.name, len(f.data)) for f in outputs), t.stages, False, measured,
-                          tuple(outputs))
+                          tuple(outputs), tuple(notes), left_out)
+
+
+def _left_out(full: FactBase, known: FactBase, selection: Any) -> tuple[dict[str, str], ...]:
+    """What the brief leaves out and why: first what the as-of date removed, then what the audience did not take."""
+    out: list[dict[str, str]] = []
+    if known.as_of is not None:
+        why = {"reason": f"as of {known.as_of.iso()}: not yet reported", "cause": "as-of"}
+        out += [{"kind": "fact", "id": f, **why} for f in full.facts if f not in known.facts]
+        kept = {c.id for c in known.conflicts}
+        out += [{"kind": "conflict", "id": c.id, **why} for c in full.conflicts if c.id not in kept]
+        a, b = full.analysis, known.analysis
+        kept_points = {p.id for p in [*b.bottom_line, *b.judgments, *b.talking_points, *b.indicators]}
+        out += [{"kind": "point", "id": p.id, **why}
+                for p in [*a.bottom_line, *a.judgments, *a.talking_points, *a.indicators] if p.id not in kept_points]
+    out += [{"kind": x.kind, "id": x.id, "reason": x.reason, "cause": x.cause} for x in selection.left_out]
+    return tuple(out)
 
 
 def _files_intact(target: Path, manifest: dict[str, object]) -> bool:
@@ -401,17 +473,22 @@ def _megabytes(size: int, limit: float) -> str:
     return f"{size / 1e6:g}"
 
 
-def _check_limits(audience: Audience, measured: dict[str, int], target: Path, profile: Path,
-                  minimum: bool = True) -> None:
+def _check_limits(audience: Audience, measured: dict[str, int], target: Path, profile: Path, selection: Any,
+                  minimum: bool = True) -> list[str]:
+    """Over the range: an error naming what to cut. Under it: a note, returned."""
     from briefkit.audience import limit_problems
+    from briefkit.selection import what_to_cut
 
-    problems = limit_problems(audience, profile, measured, display_path(target), minimum)
+    problems, notes = limit_problems(audience, profile, measured, display_path(target), minimum,
+                                     what_to_cut(selection))
     if problems:
         raise BuildError(*problems)
+    return notes
 
 
 def _manifest(outputs: list[OutputFile], audience: Audience, fb: FactBase, digest: str, files_digest: str | None,
-              keys: dict[str, str], measured: dict[str, int]) -> OutputFile:
+              keys: dict[str, str], measured: dict[str, int], notes: list[str],
+              left_out: tuple[dict[str, str], ...]) -> OutputFile:
     body = {
         "briefkit": __version__,
         "audience": audience.name,
@@ -420,6 +497,8 @@ def _manifest(outputs: list[OutputFile], audience: Audience, fb: FactBase, diges
         "inputs_digest": digest,
         "input_files_digest": files_digest,
         "measured": measured,
+        "notes": notes,
+        "left_out": list(left_out),
         "files": [{"path": f.name, "format": f.format, "bytes": len(f.data), "sha256": f.sha256,
                    **({"key": keys[f.format]} if f.format in keys else {})} for f in outputs],
     }

@@ -89,13 +89,17 @@ def sources_line(source_ids: list[str], sources: dict[str, Source]) -> str:
 
 
 def reference(source: Source) -> str:
-    """The full entry in the brief's list of sources."""
-    authors = ", ".join(source.authors) if source.authors else "No author named"
+    """The full entry in the brief's list of sources. Without authors it opens with the title (the publisher is
+    named after it anyway); a URL ends the entry with a full stop of its own, so that the next sentence (the
+    reliability note) never runs into it. URLs are plain text, never linkified, so the stop is not taken in."""
     when = human_date(source.date)
-    text = f"{authors}. \u201c{source.title}.\u201d {source.publisher}, {when}"
+    title = source.title if source.title[-1:] in ".?!" else source.title + "."
+    text = f"\u201c{title}\u201d {source.publisher}, {when}"
+    if source.authors:
+        text = f"{', '.join(source.authors)}. {text}"
     if source.date_note:
         text += " (estimated)"
     text += "."
     if source.url:
-        text += f" {source.url}"
+        text += f" Online at {source.url}."
     return text

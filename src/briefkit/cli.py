@@ -201,6 +201,8 @@ def check(facts: FactsOpt = None, sources: SourcesOpt = None) -> None:
 
         report = Report()
         fb = load_factbase(_facts_dir(facts), sources, report)
+        for warning in fb.warnings:  # empty or unread files: named, never silently ignored
+            typer.echo(str(warning), err=True)
         verified = f", {report.verified} verified against {report.texts} source texts" if report.texts else ""
         typer.echo(
             f"{fb.root}: ok: {len(fb.sources)} sources, {len(fb.facts)} facts{verified}, {len(fb.conflicts)} "
@@ -299,10 +301,15 @@ def build_cmd(
             replace_edited=replace_edited,
             jobs=jobs,
         )
-        start = time.perf_counter()
-        results = build(options, progress=lambda msg: typer.echo(msg, err=True))
+        from briefkit.build import AudiencesFailed
         from briefkit.summary import print_summary
 
+        start = time.perf_counter()
+        try:
+            results = build(options, progress=lambda msg: typer.echo(msg, err=True))
+        except AudiencesFailed as exc:  # the others were published: say what they are, then what failed
+            print_summary(exc.results, time.perf_counter() - start, timings)
+            raise
         print_summary(results, time.perf_counter() - start, timings)
 
     _run(job)
@@ -321,6 +328,20 @@ def audiences_cmd(
         for name, path in available_audiences(theme).items():
             a = load_audience(path)
             typer.echo(f"{name:<12} {a.description}")
+
+    _run(job)
+
+
+@app.command("new")
+def new_cmd(dest: Annotated[Path, typer.Argument(help="Folder to create the fact base in (new or empty).")]) -> None:
+    """Write a commented example fact base that checks and builds; replace its content with your subject."""
+
+    def job() -> None:
+        from briefkit.skeleton import write_skeleton
+
+        for path in write_skeleton(dest):
+            typer.echo(str(path))
+        typer.echo(f"next: briefkit check --facts {dest}; briefkit build --facts {dest} --audience all", err=True)
 
     _run(job)
 

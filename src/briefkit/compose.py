@@ -164,7 +164,7 @@ def make_meta(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: 
         date_iso=day.isoformat(),
         date_human=f"{day.day} {day:%B %Y}",
         timestamp=timestamp,
-        audience=audience.title,
+        audience=fb.info.audience_titles.get(audience.name, audience.title),
         marking=audience.marking,
     )
 

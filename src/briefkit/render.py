@@ -28,7 +28,7 @@ from markupsafe import Markup
 from briefkit.citations import note_text, reference, short_citation, sources_line
 from briefkit.errors import BriefkitError, Problem, TemplateError, display_path
 from briefkit.factbase.model import FactBase
-from briefkit.factbase.schema import Citation, Conflict, Fact, Point
+from briefkit.factbase.schema import ChartSpec, Citation, Conflict, Fact, Point, TableSpec, Value
 from briefkit.factbase.yamlfile import BAD_CHAR, describe_char, why_bad
 from briefkit.formatting import human_date, money, number, qualified
 
@@ -89,10 +89,34 @@ def _unchanged(path: Path, mtime: int) -> bool:
         return False
 
 
+class _ParentBlock(jinja2.runtime.BlockReference):
+    """`{{ super() }}`: the parent block's output is Markdown the built-in template wrote (its values escaped
+    already), so it is marked safe rather than escaped a second time into literal `# Heading` and `- item`."""
+
+    @property
+    def super(self) -> _ParentBlock | jinja2.Undefined:  # type: ignore[override]
+        parent = super().super
+        if isinstance(parent, jinja2.Undefined):
+            return parent
+        return _ParentBlock(self.name, self._context, self._stack, self._depth + 1)
+
+    def __call__(self) -> Markup:  # type: ignore[override]
+        return Markup(super().__call__())
+
+
+class _BriefContext(jinja2.runtime.Context):
+    def super(self, name: str, current: Callable[..., Iterator[str]]) -> _ParentBlock | jinja2.Undefined:  # type: ignore[override]
+        parent = super().super(name, current)
+        if isinstance(parent, jinja2.Undefined):
+            return parent
+        return _ParentBlock(parent.name, self, parent._stack, parent._depth)
+
+
 class _BriefSandbox(SandboxedEnvironment):
     """Jinja's sandbox, plus limits on the operators and calls that build huge values from a short template."""
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
+    context_class = _BriefContext
 
     def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
         if op == "**" and isinstance(right, int) and abs(right) > 64 and abs(left) > 1:
@@ -269,12 +293,44 @@ class Helpers:
         names = [self.cited_by(self.fb.facts[f]) for f in conflict.facts]
         return " vs ".join(dict.fromkeys(names))
 
+    def differences(self, conflict: Conflict) -> str:
+        """Each version with its source: '97 voyages according to Solberg and Drozdov (2024) vs 90 ...'. A figure
+        or count gives each side's figure, a date each side's date; other kinds name who holds each version."""
+        if conflict.about not in ("figure", "count", "date"):
+            return self.versions(conflict)
+        sides = []
+        for ident in conflict.facts:
+            fact = self.fb.facts[ident]
+            if conflict.about == "date":
+                told = human_date(fact.date)
+            else:
+                told = ", ".join(_value_text(v) for v in fact.values) or fact.statement
+            sides.append(f"{told} according to {self.cited_by(fact)}")
+        return " vs ".join(sides)
+
     def cited_by(self, item: Fact | Point) -> str:
         ids = list(dict.fromkeys(c.source for c in self.citations(item)))
         return "; ".join(short_citation(self.fb.sources[s]) for s in ids)
 
-    def sources_line(self, items: list[Fact | Point]) -> str:
-        return sources_line([c.source for i in items for c in self.citations(i)], self.fb.sources)
+    def sources_line(self, items: list[Fact | Point | Conflict | ChartSpec | TableSpec]) -> str:
+        """The sources of `items`: facts, points, conflicts, and the charts and tables on the same slide."""
+        ids = []
+        for item in items:
+            if isinstance(item, Conflict):
+                ids += [s for f in item.facts if f in self.fb.facts for s in self.fb.facts[f].source_ids]
+            elif isinstance(item, (ChartSpec, TableSpec)):
+                ids += [s for f in self._figure_facts(item) for s in f.source_ids]
+            else:
+                ids += [c.source for c in self.citations(item)]
+        return sources_line(ids, self.fb.sources)
+
+    def _figure_facts(self, spec: ChartSpec | TableSpec) -> list[Fact]:
+        """The facts a chart or table draws on: its dataset's records' facts (a timeline counts them all)."""
+        dataset = self.fb.datasets.get(spec.dataset) if spec.dataset else None
+        if dataset is None:
+            return list(self.fb.facts.values())
+        refs = [f for r in dataset.records for f in (r.get("facts") or []) if isinstance(f, str)]
+        return [self.fb.facts[f] for f in dict.fromkeys(refs) if f in self.fb.facts]
 
     def speaker_notes(self, items: list[Fact | Point]) -> str:
         """Detail for the presenter: each item's full text with its sources."""
@@ -308,6 +364,7 @@ class Helpers:
             "cite": self.cite,
             "cite_all": self.cite_all,
             "versions": self.versions,
+            "differences": self.differences,
             "cited_by": self.cited_by,
             "sources_line": self.sources_line,
             "speaker_notes": self.speaker_notes,
@@ -318,6 +375,16 @@ class Helpers:
             "cited_by_source": self.cited_by_source,
             "qualified": qualified,
         }
+
+
+def _value_text(v: Value) -> str:
+    """'about 20,000,000 tonnes', '$3.2 million': a value as the brief writes it."""
+    if v.currency:
+        return qualified(money(v.value, v.currency), v.qualifier)
+    millions = v.value / 1_000_000
+    amount = f"{number(millions)} million" if abs(v.value) >= 1_000_000 and round(millions, 3) == millions \
+        else number(v.value)
+    return qualified(f"{amount}{'%' if v.unit == 'percent' else ' ' + str(v.unit)}", v.qualifier)
 
 
 def _known(ident: object, known: frozenset[str] | None, kind: str) -> str:

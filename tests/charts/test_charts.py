@@ -142,7 +142,7 @@ def test_categories_values_and_labels_come_from_the_dataset(personnel: Figure) -
     assert [s.name for s in data.series] == ["Personnel"]
     assert data.series[0].values == (5000, 10000, 12000)
     assert data.labels == ("over 5,000", "about 10,000", "12,000")
-    assert data.value_label == "Personnel"
+    assert data.value_label == "Personnel (people)"  # the unit the column declares
     assert data.number_format == "#,##0"
 
 
@@ -158,9 +158,20 @@ def test_text_categories_keep_record_order_and_missing_values_stay_missing(fb: F
 
 
 def test_records_without_a_category_are_left_out(fb: FactBase) -> None:
-    plot = plot_from_dataset(chart("bar", dataset="exercises", x="year", y="personnel"), fb)
+    plot = plot_from_dataset(chart("bar", dataset="exercises", x="year", y="personnel", series="format"), fb)
     assert plot.categories == ("2014", "2016", "2019")  # the undated drill has no place on a year axis
     assert "Miscellany" not in plot.source_note
+
+
+def test_records_sharing_a_bar_are_refused_unless_summed_by_name(fb: FactBase) -> None:
+    """Two 2019 records (12,000 and 300) on one bar would show 12,300, which no source gives."""
+    with pytest.raises(FactbaseError, match="several records share the bar '2019'; write `aggregate: sum`"):
+        plot_from_dataset(chart("bar", dataset="exercises", x="year", y="personnel"), fb)
+    fig = build_figure(chart("bar", dataset="exercises", x="year", y="personnel", aggregate="sum"), fb,
+                       sample_theme())
+    assert fig.data.series[0].values == (5000, 10000, 12300)
+    assert fig.data.series[0].name == "Sum of personnel" and fig.data.value_label == "Sum of personnel (people)"
+    assert "sum of its records (2019: 12,000 + 300)" in fig.caption
 
 
 def test_series_column_gives_one_series_each_and_stacks_total(fb: FactBase) -> None:
@@ -302,7 +313,7 @@ def test_svg_is_valid_with_text_kept_as_text(personnel: Figure) -> None:
     root = ET.fromstring(personnel.svg)
     assert root.tag == f"{SVG}svg"
     texts = svg_texts(personnel.svg)
-    assert {"over 5,000", "about 10,000", "12,000", "2014", "Personnel"} <= set(texts)
+    assert {"over 5,000", "about 10,000", "12,000", "2014", "Personnel (people)"} <= set(texts)
     assert "Carlito" in personnel.svg.decode()
     width = float(re.sub(r"pt$", "", root.attrib["width"]))
     assert width == pytest.approx(16 / 2.54 * 72, abs=0.5)  # the text column's width

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow  # exports a theme, edits it and builds with it: `
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 OLD, NEW = "#1F3A5F", "#0B6E4F"
-SENTENCE = ("The sources disagree in", "Our sources part ways in")
+SENTENCE = ("The sources disagree on", "Our sources part ways on")
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,8 @@ def build_figure(spec: ChartSpec, fb: FactBase, theme: Theme, number: int = 0, s
     return Figure(
         id=spec.id,
         title=spec.title,
-        caption=spec.caption,
+        caption=spec.caption + (f" Each bar shows the sum of its records ({'; '.join(plot.sums)})."
+                                if plot.sums else ""),
         source_note=plot.source_note,
         alt=alt_text(plot, kind.noun),
         data=replace(chart_data(plot), colours=tuple(series_fills(theme, plot.series))),

@@ -18,6 +18,7 @@ from briefkit.factbase.dates import PartialDate
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import ChartSpec, Column, Dataset
 from briefkit.formatting import cell as format_cell
+from briefkit.formatting import heading
 
 OTHER = "Other"  # the series that gathers what does not fit in the legend
 _NUMERIC = ("number", "money", "percent")
@@ -42,6 +43,7 @@ class Measure:
     label: str
     kind: str = "number"
     currency: str | None = None
+    unit: str | None = None  # the column's declared unit, named on the axis
 
     def text(self, amount: Amount) -> str:
         """'over 5,000', '$21 million', 'about 70%'; '' when the source gives no figure."""
@@ -54,7 +56,7 @@ class Measure:
     def axis_label(self) -> str:
         if self.kind == "money" and self.currency:
             return f"{self.label} ({_CURRENCY_NAMES.get(self.currency, self.currency)})"
-        return self.label
+        return heading(self.label, self.unit, self.kind)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Plot:
     source_note: str
     series_label: str = ""
     proper_nouns: frozenset[str] = frozenset()  # words the alt text must not lower-case
+    sums: tuple[str, ...] = ()  # bars that are sums of several records (`aggregate: sum`), with their parts
 
     def labels(self, series: int = 0) -> tuple[str, ...]:
         return tuple(self.measure.text(a) for a in self.amounts[series])
@@ -134,13 +137,24 @@ def plot_from_dataset(spec: ChartSpec, fb: FactBase) -> Plot:
     for r in records:
         key = (_category(r[x.name], x), _series_name(r, group) if group else y.label)
         cells.setdefault(key, []).append(_amount(r.get(y.name)))
+    shared = {key: parts for key, parts in cells.items() if sum(a.value is not None for a in parts) > 1}
+    if shared and spec.aggregate != "sum":  # `check` refuses this with the records' lines; never drawn silently
+        category, _ = next(iter(shared))
+        raise _spec_error(spec, fb, f"several records share the bar {category!r}; write `aggregate: sum` to show "
+                          "their sum by name, or give `series:` a column that tells them apart", "x")
+    label = y.label if not shared else f"Sum of {y.label[:1].lower() + y.label[1:]}"
+    names = [label if n == y.label and not group else n for n in names]
+    cells = {(c, label if s == y.label and not group else s): v for (c, s), v in cells.items()}
     amounts = tuple(tuple(combine(cells.get((c, s), [])) for c in categories) for s in names)
+    part = Measure(y.label, y.type, y.currency or ("USD" if y.type == "money" else None))
+    sums = tuple(f"{c}{f' ({s})' if group else ''}: " + " + ".join(part.text(a) for a in parts)
+                 for (c, s), parts in shared.items())
     cited = [s for r in records for f in _facts(r) if f in fb.facts for s in fb.facts[f].source_ids]
     return Plot(
         family=spec.family, categories=tuple(categories), category_label=x.label, years=x.type == "year",
         series=tuple(names), amounts=amounts, series_label=group.label if group else "",
-        measure=Measure(y.label, y.type, y.currency or ("USD" if y.type == "money" else None)),
-        source_note=sources_line(cited, fb.sources), proper_nouns=proper_nouns(fb),
+        measure=Measure(label, y.type, y.currency or ("USD" if y.type == "money" else None), y.unit),
+        source_note=sources_line(cited, fb.sources), proper_nouns=proper_nouns(fb), sums=sums,
     )
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefkit.errors import Problem, display_path
 from briefkit.factbase.dates import PartialDate
-from briefkit.factbase.numbers import quantities, same_number
+from briefkit.factbase.quantities import name_hint, quantities, same_number, scale_hint
 from briefkit.factbase.schema import Cell, ChartSpec, Fact, Point, TableSpec
 from briefkit.factbase.yamlfile import LMap, line_of
 
@@ -66,6 +66,11 @@ def _check_structure(fb: FactBase, o: Origins) -> list[Problem]:
             if t not in topics:
                 out.append(Problem(path, None, f"section {section.id!r} names unknown topic {t!r}", "sections"))
             in_sections.add(t)
+    ids = {s.id for s in fb.info.sections}
+    for role, named in fb.info.roles.items():
+        for sid in named:
+            if sid not in ids:
+                out.append(Problem(path, None, f"role {role!r} names unknown section {sid!r}", "roles"))
     for t in sorted(topics - in_sections):
         out.append(Problem(path, None, f"topic {t!r} is in no section, so its facts would never be shown", "topics"))
     return out
@@ -89,8 +94,9 @@ def _check_fact(fb: FactBase, fact: Fact, o: Origins) -> list[Problem]:
                 bad((name,), f"{text} is later than the publication of {source.id} ({source.date})", name)
     if fact.until and PartialDate.parse(fact.until).last_day < fact.when.first_day:
         bad(("until",), f"{fact.until} is before the fact's date {fact.date}", "until")
-    out += _numbers_match(fact.statement, fact.values, lambda m: bad(("statement",), m, "statement"))
-    written = [q.value for q in quantities(fact.statement)]
+    names = [*fb.info.names, *fact.names]
+    out += _numbers_match(fact.statement, fact.values, lambda m: bad(("statement",), m, "statement"), names)
+    written = [q.value for q in quantities(fact.statement, names)]
     for i, v in enumerate(fact.values):
         if not any(same_number(v.value, w) for w in written):
             bad(("values", i, "value"), f"value {v.value:g} does not appear in the statement", "values")
@@ -107,11 +113,12 @@ def _check_fact(fb: FactBase, fact: Fact, o: Origins) -> list[Problem]:
     return out
 
 
-def _numbers_match(text: str, values: Iterable[Any], report: Any) -> list[Problem]:
+def _numbers_match(text: str, values: Iterable[Any], report: Any, names: list[str]) -> list[Problem]:
     values = list(values)
-    for q in quantities(text):
+    for q in quantities(text, names):
         if not any(same_number(q.value, v.value) for v in values):
-            report(f"the number {q.text!r} has no matching entry in values")
+            hint = scale_hint(q, [v.value for v in values]) or name_hint(text, q)
+            report(f"the number {q.text!r} has no matching entry in values{hint}")
     return []
 
 
@@ -208,9 +215,34 @@ def _check_figures(fb: FactBase, o: Origins) -> list[Problem]:
                     out.append(o.problem(kind, spec.id, (), f"{col!r} is not a column of {spec.dataset!r}", "columns"))
         if isinstance(spec, ChartSpec) and spec.family != "timeline" and not (spec.dataset and spec.x and spec.y):
             out.append(o.problem(kind, spec.id, (), "needs dataset, x and y", "family"))
+        elif isinstance(spec, ChartSpec) and ds is not None and spec.family != "timeline" and spec.aggregate is None:
+            out += _shared_bars(spec, ds, o)
         for s in spec.sections:
             if s not in sections:
                 out.append(o.problem(kind, spec.id, ("sections",), f"unknown section {s!r}", "sections"))
+    return out
+
+
+def _shared_bars(spec: Any, ds: Any, o: Origins) -> list[Problem]:
+    """Two records drawn as one bar (same category, same series) would be summed into a number no source gives:
+    refused unless the chart asks for the sum by name (`aggregate: sum`)."""
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for i, record in enumerate(ds.records):
+        x = record.get(spec.x)
+        if x in (None, "") or record.get(spec.y) is None:
+            continue  # no bar, or a bar with no figure: nothing to add up
+        key = (str(x.get("value") if isinstance(x, dict) else x), str(record.get(spec.series)) if spec.series else "")
+        if key in seen:
+            first = o.problem("dataset", ds.dataset, ("records", seen[key]), "")
+            this = o.problem("dataset", ds.dataset, ("records", i), "")
+            bar = key[0] + (f" ({key[1]})" if spec.series else "")
+            message = (f"chart {spec.id!r}: records at {first.path}:{first.line} and line {this.line} share the bar "
+                       f"{bar!r}, which would show their sum, a number no source gives; give `series:` a column "
+                       "that tells them apart, or write `aggregate: sum` to show the sum by name")
+            out.append(o.problem("chart", spec.id, ("x",), message, "x"))
+        else:
+            seen[key] = i
     return out
 
 
@@ -242,7 +274,9 @@ def _check_analysis(fb: FactBase, o: Origins) -> list[Problem]:
                 if t not in fb.info.topics:
                     bad(("topics",), f"{t!r} is not a topic", f"{group}.topics")
             values = [v for f in cited for v in f.values]
-            for q in quantities(p.text):
+            names = [*fb.info.names, *p.names, *(n for f in cited for n in f.names)]
+            for q in quantities(p.text, names):
                 if not any(same_number(q.value, v.value) for v in values):
-                    bad(("text",), f"the number {q.text!r} is not a value of the facts cited", f"{group}.text")
+                    hint = scale_hint(q, [v.value for v in values]) or name_hint(p.text, q)
+                    bad(("text",), f"the number {q.text!r} is not a value of the facts cited{hint}", f"{group}.text")
     return out

@@ -25,6 +25,7 @@ from briefkit.factbase.schema import (
     Figures,
     Source,
 )
+from briefkit.factbase.survey import unread_files
 from briefkit.factbase.yamlfile import LList, LMap, line_of, load_yaml
 
 MAX_PROBLEMS = 50
@@ -37,14 +38,25 @@ class _Collector:
         self.problems: list[Problem] = []
         self.origins = Origins()
         self.unreadable = False  # a file did not parse: cross-file checks would only echo that
+        self.warnings: list[Problem] = []  # what does not stop a build but its author should know
 
-    def read(self, path: Path) -> Any:
+    def read(self, path: Path, needs: str | None = None) -> Any:
+        """The file's data. An empty file (or one of comments only) is an error where the file is required
+        (`needs` says what it must hold) and a warning elsewhere: it holds nothing briefkit can use."""
         try:
-            return load_yaml(path, inside=self.root)
+            data = load_yaml(path, inside=self.root)
         except BriefkitError as exc:
             self.problems.extend(exc.problems)
             self.unreadable = True
             return None
+        if data is None:
+            if needs:
+                self.problems.append(Problem(display_path(path), 1, f"the file is empty; it needs {needs}"))
+                self.unreadable = True
+            else:
+                self.warnings.append(Problem(display_path(path), 1, "warning: the file is empty; nothing in it is "
+                                                                     "read (delete it, or fill it)"))
+        return data
 
     def model(self, cls: type[M], data: Any, path: Path, loc: tuple[Any, ...] = ()) -> M | None:
         """Validate `data` as `cls`; on failure record each pydantic error at its own line."""
@@ -101,12 +113,15 @@ def _load(root: Path, sources_dir: Path | None = None, report: Any = None) -> Fa
     c = _Collector(root)
 
     info_path = root / "factbase.yaml"
-    info = c.model(FactbaseInfo, c.read(info_path), info_path) if _exists(c, info_path) else None
+    info = None
+    if _exists(c, info_path):
+        data = c.read(info_path, "subject:, short_name:, topics: and sections: (see docs/factbase.md)")
+        info = c.model(FactbaseInfo, data, info_path) if data is not None else None
 
     sources: dict[str, Source] = {}
     src_path = root / "sources.yaml"
     if _exists(c, src_path):
-        data = c.read(src_path)
+        data = c.read(src_path, "a list of sources under 'sources:'")
         for _i, item in enumerate(_items(c, data, "sources", src_path)):
             s = c.model(Source, item, src_path)
             if s is not None:
@@ -164,7 +179,7 @@ def _load(root: Path, sources_dir: Path | None = None, report: Any = None) -> Fa
     an_path = root / "analysis.yaml"
     analysis = None
     if _exists(c, an_path):
-        data = c.read(an_path)
+        data = c.read(an_path, "title:, bottom_line: and judgments: (see docs/factbase.md)")
         analysis = c.model(Analysis, data, an_path) if data is not None else None
         if isinstance(data, LMap):
             c.origins.add("analysis", "analysis", an_path, data, c.problems)
@@ -182,8 +197,9 @@ def _load(root: Path, sources_dir: Path | None = None, report: Any = None) -> Fa
         c.problems.extend(check_provenance(fb, c.origins, folder, sources_dir is not None, report))
     if c.problems:
         raise FactbaseError(*_capped(c.problems))
+    warnings = tuple([*c.warnings, *unread_files(root)])
     fb = FactBase(root, info, sources, facts, conflicts, datasets, figures, analysis)  # type: ignore[arg-type]
-    return FactBase(**{**fb.__dict__, "digest": content_digest(fb)})
+    return FactBase(**{**fb.__dict__, "digest": content_digest(fb), "warnings": warnings})
 
 
 def _exists(c: _Collector, path: Path) -> bool:

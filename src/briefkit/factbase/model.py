@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from briefkit.factbase.dates import PartialDate
 from briefkit.factbase.schema import Analysis, Conflict, Dataset, Fact, FactbaseInfo, Figures, Point, Source
@@ -25,6 +26,7 @@ class FactBase:
     analysis: Analysis
     as_of: PartialDate | None = None
     digest: str = field(default="")
+    warnings: tuple[Any, ...] = ()  # Problems that do not stop a build: empty or unread files (factbase/survey.py)
 
     def facts_for_topics(self, topics: list[str]) -> list[Fact]:
         """Facts of the given topics, oldest first (stable on ties, in file order)."""

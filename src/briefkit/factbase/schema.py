@@ -39,6 +39,9 @@ class FactbaseInfo(Strict):
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
     topics: dict[Id, str] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
+    names: list[str] = []  # names with digits that are no quantity ("Project 22220", "Resolution 2231")
+    roles: dict[Id, list[Id]] = {}  # role -> section ids, in order: what `sections: [role:defence]` reads
+    audience_titles: dict[Id, str] = {}  # an audience's title for this subject: {defence: Maritime security}
 
 
 class Source(Strict):
@@ -101,6 +104,7 @@ class Fact(Strict):
     tags: list[str] = []
     sources: list[Citation] = Field(min_length=1)
     values: list[Value] = []
+    names: list[str] = []  # names with digits in this statement that are no quantity ("Ice 2", "Arc 6")
     quote: Quote | None = None
 
     _check_date = field_validator("date", "until", mode="before")(lambda v: v if v is None else _date(v))
@@ -164,6 +168,7 @@ class ChartSpec(Strict):
     caption: str = Field(min_length=1)
     sections: list[Id] = []  # where the chart belongs in the brief
     weight: Literal[1, 2, 3] = 2
+    aggregate: Literal["sum"] | None = None  # records sharing a bar are summed, and the chart says so by name
 
 
 class TableSpec(Strict):
@@ -190,6 +195,7 @@ class Point(Strict):
     facts: list[Id] = Field(min_length=1)
     topics: list[Id] = []
     weight: Literal[1, 2, 3] = 2
+    names: list[str] = []  # names with digits in this text that are no quantity
 
 
 class Analysis(Strict):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefkit.errors import BriefkitError, Problem, display_path
+from briefkit.factbase.quantities import mask_names
 from briefkit.factbase.yamlfile import LMap, line_of
 from briefkit.sources.figures import Figure, figures, values_of
 from briefkit.sources.locators import LocatorError, Part, address_like, parse, resolve
@@ -98,7 +99,7 @@ def check_provenance(fb: FactBase, origins: Origins, sources_dir: Path | None, e
             out.extend(exc.problems)
     report.texts = len(texts)
     for fact in fb.facts.values():
-        _check_fact(fact, origins, texts, report)
+        _check_fact(fact, origins, texts, report, (*fb.info.names, *fact.names))
     report.seconds = time.perf_counter() - started
     return out
 
@@ -131,7 +132,8 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(normalise(text).lower())
 
 
-def _check_fact(fact: Fact, origins: Origins, texts: dict[str, _Source], report: Report) -> None:
+def _check_fact(fact: Fact, origins: Origins, texts: dict[str, _Source], report: Report,
+                names: tuple[str, ...] = ()) -> None:
     before = len(report.problems)
 
     def bad(loc: tuple[Any, ...], message: str) -> None:
@@ -169,7 +171,7 @@ def _check_fact(fact: Fact, origins: Origins, texts: dict[str, _Source], report:
             report.without_text += 1
         return
     if checked_all:
-        _check_figures(fact, located, bad)
+        _check_figures(fact, located, bad, names)
         _check_quote(fact, located, bad)
     _check_copy(fact, [s for s in texts.values() if s.id in fact.source_ids], bad)
     if len(report.problems) > before:
@@ -180,14 +182,17 @@ def _check_fact(fact: Fact, origins: Origins, texts: dict[str, _Source], report:
         report.in_part += 1
 
 
-def _check_figures(fact: Fact, located: list[tuple[_Source, Part, list[Block]]], bad: Any) -> None:
+def _check_figures(fact: Fact, located: list[tuple[_Source, Part, list[Block]]], bad: Any,
+                   names: tuple[str, ...] = ()) -> None:
+    """Every figure of the statement (names declared in `names:` are no figures) and every value is in the cited
+    paragraphs."""
     here: set[float] = set()
     for src, _part, blocks in located:
         for b in blocks:
             here |= src.numbers.get(id(b), set())
     derived = [v.value for v in fact.values if v.derived]
     wanted: list[tuple[tuple[Any, ...], Figure]] = []
-    for f in figures(fact.statement):
+    for f in figures(mask_names(fact.statement, names)):
         if not any(abs(f.value - d) <= 1e-9 * max(1.0, abs(d)) for d in derived):
             wanted.append((("statement",), f))
     for i, v in enumerate(fact.values):

@@ -7,6 +7,7 @@ from briefkit.document.model import Table
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import Column, TableSpec
 from briefkit.formatting import cell as format_cell
+from briefkit.formatting import heading
 
 _NUMERIC = {"number", "money", "percent"}
 
@@ -26,7 +27,7 @@ def build_table(spec: TableSpec, fb: FactBase, number: int = 0) -> Table:
         title=spec.title,
         caption=spec.caption,
         source_note=sources_line(cited, fb.sources),
-        header=tuple(c.label for c in chosen),
+        header=tuple(heading(c.label, c.unit, c.type) for c in chosen),
         rows=rows,
         numeric=tuple(c.type in _NUMERIC for c in chosen),
         widths=_widths(chosen, rows),
@@ -57,7 +58,7 @@ def _widths(columns: list[Column], rows: tuple[tuple[str, ...], ...]) -> tuple[f
     """Relative widths from the longest word and the typical length of each column, so text wraps evenly."""
     weights = []
     for i, column in enumerate(columns):
-        texts = [column.label] + [r[i] for r in rows]
+        texts = [heading(column.label, column.unit, column.type)] + [r[i] for r in rows]
         longest_word = max((len(w) for t in texts for w in t.split()), default=4)
         typical = sum(len(t) for t in texts) / len(texts)
         weights.append(max(longest_word, min(typical, 40), 4))

@@ -237,13 +237,17 @@ def _resolve(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Prob
         return path if data is not None and not reason else None
 
     reference_docx, master_pptx = optional_file("reference_docx"), optional_file("master_pptx")
+    heading_font, notes = font("heading"), []
+    if reference_docx is not None and user_dir is not None and reference_docx.parent == user_dir:
+        heading_font, named["primary"], notes = _carry_reference(reference_docx, user, heading_font,
+                                                                 named["primary"])
     css_path = theme_file("brief.css", user_dir, builtin_dir)
     email = (user and user.spec.email) or base.spec.email
     theme = Theme(
         name=str(pick("name", "default")[0]),
         organisation=str(pick("organisation", "briefkit")[0]),
         colours=Colours(palette=palette, **named),
-        fonts=Fonts(body=font("body"), heading=font("heading"), size_pt=float(size)),
+        fonts=Fonts(body=font("body"), heading=heading_font, size_pt=float(size)),
         logo=logo,
         logo_name=logo_name,
         page_size=str(pick("page_size", "A4")[0]),
@@ -253,8 +257,44 @@ def _resolve(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Prob
         css=_text(css_path, problems) if css_path else "",
         email_from=(email.sender if email and email.sender else base.spec.email.sender) or "briefs@example.org",
         email_to=tuple((email.to if email and email.to is not None else base.spec.email.to) or ()),
+        notes=tuple(notes),
     )
     return theme, problems
+
+
+def _carry_reference(path: Path, user: _Source | None, font: FontChoice, primary: str
+                     ) -> tuple[FontChoice, str, list[str]]:
+    """Heading 1's font and colour in the user's reference.docx, carried to the PDF and the deck where theme.yaml
+    does not set them itself and the font is installed; one note says what carried and what did not."""
+    from briefkit.theme.reference_styles import heading_style
+
+    style = heading_style(path)
+    shown = display_path(path)
+    notes = []
+    set_font = user is not None and user.spec.fonts.heading is not None
+    set_colour = user is not None and user.spec.colours.primary is not None
+    carried = []
+    if style.colour and style.colour != primary:
+        if set_colour:
+            notes.append(f"headings are {style.colour} in the DOCX but colours.primary ({primary}) in the "
+                         "PDF and deck, as theme.yaml sets it")
+        else:
+            primary = style.colour
+            carried.append(style.colour)
+    if style.font and style.font.lower() not in (font.family.lower(), font.office.lower()):
+        if set_font:
+            notes.append(f"headings are in {style.font} in the DOCX but {font.family} in the PDF and deck, "
+                         "as theme.yaml's fonts.heading sets it")
+        elif style.font.lower() in installed_families()[0]:
+            font = FontChoice(family=style.font, office=style.font)
+            carried.append(style.font)
+        else:
+            notes.append(f"headings are in {style.font} in the DOCX only; it is not installed here, so the "
+                         f"PDF and deck keep {font.family} (install it, or set fonts.heading in theme.yaml)")
+    if carried:
+        notes.insert(0, f"its heading style ({', '.join(carried)}) is used in the PDF and deck too")
+    notes = [f"{shown}: {'; '.join(notes)}"] if notes else []  # one line, whatever carried and what did not
+    return font, primary, notes
 
 
 MAX_LOGO_BYTES = 10_000_000

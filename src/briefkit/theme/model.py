@@ -48,6 +48,7 @@ class Theme:
     css: str = ""  # the PDF stylesheet (brief.css) after theme variables are filled in
     email_from: str = "briefs@example.org"
     email_to: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # one line each: how the formats share (or do not share) the user's styles
 
     @property
     def palette(self) -> tuple[str, ...]:

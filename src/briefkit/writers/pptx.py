@@ -24,7 +24,7 @@ from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_MARK
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION, XL_TICK_MARK
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
@@ -1053,6 +1053,8 @@ def _style_axes(chart: Chart, data: ChartData, theme: Theme) -> None:
     categories.major_tick_mark = XL_TICK_MARK.NONE
     categories.format.line.color.rgb = _rgb("#A6A6A6")
     categories.tick_labels.font.size = Pt(CHART_TEXT_SIZE)
+    if any(v is not None and v < 0 for s in data.series for v in s.values):
+        categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # names beside the plot, not on bars below 0
     if data.family == "barh":
         categories.reverse_order = True  # first category on top, read top to bottom
         px.value_axis_crosses_at_max(values)  # and the value axis stays at the bottom
@@ -1063,8 +1065,8 @@ def _tick_step(data: ChartData) -> float:
     have; left to the viewer, a wide axis gets a tick every tenth and the labels run together."""
     stacked = _chart_type(data) == XL_CHART_TYPE.COLUMN_STACKED
     columns = zip(*(s.values for s in data.series), strict=True)
-    tops = [sum(v or 0 for v in c) if stacked else max((v or 0 for v in c), default=0) for c in columns]
-    raw = max(tops, default=0) / 5 or 1.0
+    ends = [sum(v or 0 for v in c) if stacked else max((abs(v or 0) for v in c), default=0) for c in columns]
+    raw = max(map(abs, ends), default=0) / 5 or 1.0  # negative bars (temperatures) span the axis too
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
