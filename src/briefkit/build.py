@@ -182,6 +182,7 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
             # a folder we would replace but did not make, or a file edited since: say so before working
             check_target(options.out / name, options.replace_edited)
         workers = _audience_processes(options, len(names))
+        attempts: list[AudienceResult | AudienceFailed]
         if len(names) == 1:
             attempts = [build_audience(options, names[0], progress, fb, helpers)]  # its error is raised as it is
         elif workers == 1:
