@@ -192,6 +192,7 @@ def test_profile_mistakes_are_one_located_line(tmp_path: Path, extra: str, needl
     assert r.err.splitlines() == [f"theme/audiences/mine.yaml:{line_with(path, needle)}: {message}"]
 
 
+@pytest.mark.slow  # a full build
 def test_a_section_the_fact_base_lacks_is_a_note_not_an_error(tmp_path: Path) -> None:
     path = _profile(tmp_path, BASE + "sections: [exercises, warships]\n")
     r = run_cli("build", "--theme", str(path.parent.parent), "--audience", "mine", "--out", str(tmp_path / "o"),
@@ -200,6 +201,7 @@ def test_a_section_the_fact_base_lacks_is_a_note_not_an_error(tmp_path: Path) ->
     assert "  note: mine: the fact base has no warships; this audience reads exercises" in r.out.splitlines()
 
 
+@pytest.mark.slow  # a full build
 def test_each_audience_that_succeeds_is_published_and_each_failure_named(tight_theme: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     r = run_cli("build", "--theme", str(tight_theme), "--audience", "tight,executive", "--out", str(out),
