@@ -53,7 +53,7 @@ test: setup-test
 typecheck: setup-test
 	$(PY) -m mypy
 
-# The edit loop, under a minute: lint, types, and the tests not marked `slow` (no full build; see tests/conftest.py).
+# The edit loop (about a minute on an idle machine): lint, types, and the tests not marked `slow` (no full build; see tests/conftest.py).
 test-fast: setup-test
 	$(VENV)/bin/ruff check src tests
 	$(PY) -m mypy
