@@ -13,6 +13,7 @@ ROWS = [
     ("cold_analyst", "cold build, analyst (DOCX, PDF, PPTX, email)"),
     ("cold_analyst_one_process", "  the same, `--jobs 1` (no second process)"),
     ("cold_analyst_two_processes", "  the same, `--jobs 2` (PDF in a second process)"),
+    ("cold_analyst_no_patches", "  the same, `BRIEFKIT_NO_PATCHES=1` (no library patched)"),
     ("noop_analyst", "rebuild, nothing changed"),
     ("one_fact_analyst", "rebuild, one fact the brief and deck state reworded"),
     ("unshown_fact_analyst", "rebuild, one fact no analyst output shows reworded"),

@@ -1,7 +1,8 @@
 """The pipeline, in order: fact base -> selection -> charts and tables -> Markdown -> model -> writers -> bundle.
 
 Each stage is a function of the previous stage's output; `build_audience` runs them for one audience and
-`build` for the ones asked for. Nothing here knows a file format: writers do.
+`build` for the ones asked for. Nothing here knows a file format: the table of formats (`writers.formats`) says
+what each one writes, counts and needs, and `write_formats` runs the writers it names.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import gc
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,16 +33,19 @@ from briefkit.cache import Store, code_version, file_digest, folder_digest
 from briefkit.errors import BuildError, Problem, UsageError, display_path
 from briefkit.paths import audience_files, builtin_templates
 from briefkit.safefile import regular_files
-from briefkit.writers.counted import MEASURES
+from briefkit.timings import Timings
+from briefkit.writers.formats import FORMATS, Format, theme_for
 
 if TYPE_CHECKING:  # the rest is imported where used: a build that finds its outputs current needs none of it
     from briefkit.audience import Audience
     from briefkit.background import Background
+    from briefkit.compose import Composed
+    from briefkit.document.model import Figure
     from briefkit.factbase import FactBase, PartialDate
     from briefkit.meeting import Meeting
     from briefkit.theme.model import Theme
 
-FORMATS = ("docx", "pdf", "pptx")
+__all__ = ["AudienceResult", "BuildOptions", "Timings", "build", "build_audience"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class BuildOptions:
     theme: Path | None = None
     meeting: Path | None = None
     as_of: PartialDate | None = None
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = tuple(FORMATS)
     email_to: tuple[str, ...] | None = None
     email_from: str | None = None
     max_file_mb: float = 5.0
@@ -62,18 +66,14 @@ class BuildOptions:
     jobs: int = 0  # 0 = one process per core for several audiences, a second for one audience's PDF if a core is free
 
 
-@dataclass
-class Timings:
-    """Seconds per stage, in the order the stages ran."""
+@dataclass(frozen=True)
+class Loaded:
+    """What every audience of a build reads, loaded and checked once, before any work starts."""
 
-    stages: dict[str, float] = field(default_factory=dict)
-
-    def run(self, name: str, job: Callable[[], object]) -> object:
-        start = time.perf_counter()
-        try:
-            return job()
-        finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+    facts: FactBase
+    audiences: dict[str, Audience]  # by name, the ones asked for
+    meeting: Meeting | None
+    theme: Theme
 
 
 @dataclass(frozen=True)
@@ -154,28 +154,9 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
 
 def _build(options: BuildOptions, names: list[str], known: dict[str, Path], helpers: dict[str, Background],
            progress: Callable[[str], None] | None) -> list[AudienceResult]:
-    from briefkit.audience import load_audience
-    from briefkit.factbase import load_factbase
-    from briefkit.meeting import load_meeting
-
-    # Load and check everything once up front, so errors come before any work and any process is started.
-    start = time.perf_counter()
-    with long_lived():
-        fb = load_factbase(options.facts)
-    loaded = {"load": time.perf_counter() - start}  # once, for every audience
-    for warning in fb.warnings:  # empty or unread files in the fact base: said once, kept in each manifest
-        if progress:
-            progress(str(warning))
-    for name in names:
-        load_audience(known[name], [s.id for s in fb.info.sections])
-    if options.meeting:
-        load_meeting(options.meeting, fb.info.topics)
-    from briefkit.theme.load import check_theme
-
-    theme = check_theme(options.theme, builtin_templates() / "default")
-    for note in theme.notes:  # how the user's reference.docx carries (or not) to the PDF and deck: one line each
-        if progress:
-            progress(note)
+    t = Timings()
+    inputs = _load(options, names, known, t, progress)
+    loaded = t.stages  # once, for every audience
     with build_lock(options.out):
         clean_stale(options.out)
         for name in names:
@@ -184,13 +165,13 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
         workers = _audience_processes(options, len(names))
         attempts: list[AudienceResult | AudienceFailed]
         if len(names) == 1:
-            attempts = [build_audience(options, names[0], progress, fb, helpers)]  # its error is raised as it is
+            attempts = [build_audience(options, names[0], inputs, progress, helpers)]  # its error is raised as it is
         elif workers == 1:
-            attempts = [attempt_audience(options, n, progress, fb, helpers) for n in names]
+            attempts = [attempt_audience(options, n, inputs, progress, helpers) for n in names]
         else:
             from briefkit.parallel import run_parallel
 
-            attempts = run_parallel(attempt_audience, [(options, n, None, fb) for n in names], workers,
+            attempts = run_parallel(attempt_audience, [(options, n, inputs) for n in names], workers,
                                     done=lambda r: progress(f"{'built' if isinstance(r, AudienceResult) else 'failed'}"
                                                             f" {r.audience}") if progress else None)
         made = [r for r in attempts if isinstance(r, AudienceResult)]
@@ -206,16 +187,59 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
         return results
 
 
-def attempt_audience(options: BuildOptions, name: str, progress: Callable[[str], None] | None = None,
-                     full: FactBase | None = None, helpers: dict[str, Background] | None = None
-                     ) -> AudienceResult | AudienceFailed:
+def attempt_audience(options: BuildOptions, name: str, inputs: Loaded, progress: Callable[[str], None] | None = None,
+                     helpers: dict[str, Background] | None = None) -> AudienceResult | AudienceFailed:
     """`build_audience`, with a user's error kept as this audience's failure: the others are still published."""
     from briefkit.errors import BriefkitError
 
     try:
-        return build_audience(options, name, progress, full, helpers)
+        return build_audience(options, name, inputs, progress, helpers)
     except BriefkitError as exc:
         return AudienceFailed(name, tuple(exc.problems))
+
+
+def _load(options: BuildOptions, names: list[str], known: dict[str, Path], t: Timings,
+          progress: Callable[[str], None] | None) -> Loaded:
+    """Load and check everything once up front, so errors come before any work and any process is started, and
+    every audience uses what was checked. What is worth a word but not an error is said once, here."""
+    from briefkit.audience import load_audience
+    from briefkit.factbase import load_factbase
+    from briefkit.meeting import load_meeting
+
+    with long_lived():
+        fb: FactBase = t.run("load", lambda: load_factbase(options.facts))  # type: ignore[assignment]
+    for warning in fb.warnings:  # empty or unread files in the fact base: said once, kept in each manifest
+        if progress:
+            progress(str(warning))
+    sections = [s.id for s in fb.info.sections]
+    audiences = {name: t.run("audience", lambda name=name: load_audience(known[name], sections)) for name in names}
+    meeting = load_meeting(options.meeting, fb.info.topics) if options.meeting else None
+    theme: Theme = t.run("theme", lambda: _load_theme(options))  # type: ignore[assignment]
+    for note in theme.notes:  # how the user's reference.docx carries (or not) to the PDF and deck: one line each
+        if progress:
+            progress(note)
+    return Loaded(fb, audiences, meeting, theme)  # type: ignore[arg-type]
+
+
+def _load_theme(options: BuildOptions) -> Theme:
+    """The theme, every problem with it reported at once: its own files' (`try_theme`), and those of the files
+    only a writer reads, found by the writers (`theme_file_problems`)."""
+    from briefkit.errors import TemplateError
+    from briefkit.theme.load import try_theme
+    from briefkit.writers.formats import theme_file_problems
+
+    theme, problems = try_theme(options.theme, builtin_templates() / "default")
+    if options.theme is not None:  # the built-in reference and master are made by the writers themselves
+        problems += theme_file_problems(theme, _resource_folder(options))
+    if problems:
+        raise TemplateError(*dict.fromkeys(problems))
+    return theme
+
+
+def _resource_folder(options: BuildOptions) -> Path:
+    """The one folder a writer may read files from (images and fonts the PDF's stylesheet names): the user's
+    theme folder, else the built-in one."""
+    return options.theme or builtin_templates() / "default"
 
 
 @contextlib.contextmanager
@@ -289,12 +313,6 @@ def _kept(name: str, target: Path, manifest: dict[str, Any], timings: dict[str, 
                           left_out)
 
 
-# The writers worth a process of their own, slowest first, and what such a process imports while it waits: the
-# writer, and what the job it is sent is made of (a brief's charts are `charts.Drawing`s: their plots come along,
-# and importing what defines them while unpickling the job delayed the PDF by 0.08 s).
-_HELPED = {"pdf": ("briefkit.writers.pdf", "briefkit.charts"), "pptx": ("briefkit.writers.pptx", "briefkit.charts")}
-
-
 def _audience_processes(options: BuildOptions, audiences: int) -> int:
     """Processes for several audiences: one each, at most one per core, at most `--jobs` (0: no more limit)."""
     if audiences == 1 or options.jobs == 1:
@@ -317,8 +335,8 @@ def _helpers(options: BuildOptions, names: list[str]) -> dict[str, Background]:
     if len(names) != 1 or options.jobs == 1 or len(options.formats) < 2:
         return {}
     room = options.jobs - 1 if options.jobs else spare_cores()
-    helped = [fmt for fmt in _HELPED if fmt in options.formats][:room]
-    return {fmt: Background(_HELPED[fmt]) for fmt in helped}
+    helped = [fmt for fmt in FORMATS.values() if fmt.helper and fmt.name in options.formats][:room]
+    return {fmt.name: Background(fmt.helper) for fmt in helped}
 
 
 def _stamp_env() -> str:
@@ -337,26 +355,16 @@ def _input_files(options: BuildOptions, audience_path: Path) -> list[Path]:
     return files
 
 
-def build_audience(options: BuildOptions, name: str, progress: Callable[[str], None] | None = None,
-                   full: FactBase | None = None, helpers: dict[str, Background] | None = None) -> AudienceResult:
+def build_audience(options: BuildOptions, name: str, inputs: Loaded, progress: Callable[[str], None] | None = None,
+                   helpers: dict[str, Background] | None = None) -> AudienceResult:
     """Run the whole pipeline for one audience; its files come back in `pending` for `build` to publish.
 
-    `full` is the fact base when the caller has loaded it already; `helpers`, processes for some formats' writers."""
-    from briefkit.audience import load_audience
-    from briefkit.factbase import load_factbase
-    from briefkit.meeting import load_meeting
-    from briefkit.theme.load import load_theme
-
+    `inputs` is what `build` loaded and checked once for every audience; `helpers`, processes for some formats'
+    writers."""
     t = Timings()
     say = progress or (lambda _msg: None)
     known = available_audiences(options.theme)
-    audience: Audience = t.run("audience", lambda: load_audience(known[name]))  # type: ignore[assignment]
-    with long_lived():
-        if full is None:
-            say(f"{name}: loading the fact base")
-            full = t.run("load", lambda: load_factbase(options.facts))  # type: ignore[assignment]
-    assert full is not None
-    meeting: Meeting | None = load_meeting(options.meeting, full.info.topics) if options.meeting else None
+    audience, meeting, full = inputs.audiences[name], inputs.meeting, inputs.facts
     as_of = options.as_of or (meeting.when if meeting else None)
     fb: FactBase = t.run("select", lambda: full.select(as_of))  # type: ignore[assignment]
     if meeting is not None:
@@ -374,23 +382,25 @@ def build_audience(options: BuildOptions, name: str, progress: Callable[[str], N
         say(f"{name}: up to date")
         return _kept(name, target, previous, t.stages)
 
-    theme: Theme = t.run("theme", lambda: load_theme(options.theme, builtin_templates() / "default"))  # type: ignore[assignment]
     from briefkit.compose import compose
 
     say(f"{name}: composing the brief and the deck")
-    composed = compose(fb, audience, meeting, theme, options, t, Store.for_output(options.out))
+    composed = compose(fb, audience, meeting, inputs.theme, options.theme, t, Store.for_output(options.out))
     say(f"{name}: writing {', '.join(options.formats)}")
-    keys = {fmt: composed.output_key(fmt) for fmt in options.formats}
+    formats = [fmt for fmt in FORMATS.values() if fmt.name in options.formats]
+    folder = _resource_folder(options)
+    keys = {fmt.name: output_key(composed, fmt, folder) for fmt in formats}
     reuse, measured = _reusable(target, previous if intact else None, keys)
-    outputs, made = composed.write(options.formats, t, reuse, helpers)
-    measured = {k: v for k in MEASURES.values() for v in [{**measured, **made}.get(k)] if v is not None}
+    outputs, made = write_formats(composed, formats, folder, t, reuse, helpers or {})
+    measured = {fmt.counts: value for fmt in FORMATS.values() if fmt.counts
+                for value in [{**measured, **made}.get(fmt.counts)] if value is not None}
     _check_sizes(outputs, options)
-    notes = [str(w) for w in full.warnings] + list(theme.notes) + list(composed.selection.notes)
+    notes = [str(w) for w in full.warnings] + list(inputs.theme.notes) + list(composed.selection.notes)
     if options.check_limits:
         # As of a date that leaves facts out, a brief is shorter by nature: only the maximum lengths hold.
         notes += _check_limits(audience, measured, target, known[name], composed.selection,
                                minimum=len(fb.facts) == len(full.facts))
-    email = t.run("email", lambda: composed.email(outputs, options))
+    email = t.run("email", lambda: _email(composed, outputs, options))
     outputs.append(email)  # type: ignore[arg-type]
     _check_sizes(outputs, options)
     left_out = _left_out(full, fb, composed.selection)
@@ -415,6 +425,82 @@ def _left_out(full: FactBase, known: FactBase, selection: Any) -> tuple[dict[str
                 for p in [*a.bottom_line, *a.judgments, *a.talking_points, *a.indicators] if p.id not in kept_points]
     out += [{"kind": x.kind, "id": x.id, "reason": x.reason, "cause": x.cause} for x in selection.left_out]
     return tuple(out)
+
+
+def _model(composed: Composed, fmt: Format) -> object:
+    return composed.document if fmt.model == "brief" else composed.deck
+
+
+def output_key(composed: Composed, fmt: Format, folder: Path) -> str:
+    """A hash of everything the `fmt` writer reads: its model, its theme (file contents included), the folder it
+    may load resources from when it reads one, and the code. Equal keys mean equal bytes, so a file can be kept."""
+    from briefkit.cache import digest
+
+    base = folder_digest(folder) if fmt.reads_folder else None
+    return digest(fmt.name, _model(composed, fmt), theme_for(composed.theme, fmt), base, code_version())
+
+
+def write_formats(composed: Composed, formats: list[Format], folder: Path, t: Timings, reuse: Mapping[str, bytes],
+                  helpers: Mapping[str, Background]) -> tuple[list[OutputFile], dict[str, int]]:
+    """Write each format (or keep the previous bytes given in `reuse`), and what the limits count in each.
+
+    A format with a process of its own in `helpers` (the PDF, the slowest; the PPTX) is written there while the
+    others are written here."""
+    data: dict[str, bytes] = {}
+    measured: dict[str, int] = {}
+
+    def job(fmt: Format) -> tuple[Any, ...]:
+        return _model(composed, fmt), theme_for(composed.theme, fmt), folder
+
+    pending = {fmt.name: (fmt, helpers[fmt.name].submit(fmt.write, *job(fmt)))
+               for fmt in formats if fmt.name not in reuse and fmt.name in helpers}
+    if any(fmt.chart_images for fmt, _ in pending.values()):
+        # The other process lays the pages out around the charts' sizes while their pictures are drawn here; it
+        # finds them in the chart store when the pages are ready (and draws any it does not find itself).
+        t.run("charts", lambda: _draw_charts(list(composed.figures.values()), formats, pending))
+    for fmt in formats:
+        if fmt.name in pending:
+            continue
+        if fmt.name in reuse:
+            data[fmt.name] = t.run(f"reuse {fmt.name}", lambda fmt=fmt: reuse[fmt.name])  # type: ignore[assignment]
+            continue
+        written = fmt.write(*job(fmt))
+        data[fmt.name], t.stages[f"write {fmt.name}"] = written.data, written.seconds
+        if fmt.counts and written.count is not None:
+            measured[fmt.counts] = written.count
+    for fmt, future in pending.values():
+        waited = time.perf_counter()
+        # "write FMT" ran in the other process, beside the writers above; "wait FMT" is what it added here.
+        written = future.result()
+        t.stages[f"wait {fmt.name}"] = time.perf_counter() - waited
+        data[fmt.name], t.stages[f"write {fmt.name}"] = written.data, written.seconds
+        if fmt.counts and written.count is not None:
+            measured[fmt.counts] = written.count
+    outputs = [OutputFile(fmt.file_name(composed.stem), fmt.name, data[fmt.name]) for fmt in formats]
+    return outputs, measured
+
+
+def _draw_charts(figures: list[Figure], formats: list[Format], first: Mapping[str, object]) -> None:
+    """The pictures the formats written in other processes embed first (the PDF's process waits for its SVGs),
+    then the others' (the DOCX's PNGs), each chart laid out once; the writers find them in the chart store."""
+    from briefkit.charts import Drawing, draw_in_turn
+
+    drawings = [f.image for f in figures if isinstance(f.image, Drawing)]
+    ordered = sorted(formats, key=lambda fmt: fmt.name not in first)
+    draw_in_turn(drawings, tuple(dict.fromkeys(fmt.chart_images for fmt in ordered if fmt.chart_images)))
+
+
+def _email(composed: Composed, outputs: list[OutputFile], options: BuildOptions) -> OutputFile:
+    """The draft email with every file attached, addressed as the options say, else as the theme does."""
+    from briefkit.writers.email import write_email
+
+    theme, meeting, meta = composed.theme, composed.meeting, composed.meta
+    to = options.email_to if options.email_to is not None else theme.email_to
+    sender = options.email_from or theme.email_from
+    for_whom = f": brief for {meeting.title}" if meeting else f" ({meta.audience})"
+    summary = [p.text for p in composed.selection.bottom_line][:3]
+    data = write_email(meta, meta.title + for_whom, summary, outputs, sender, to)
+    return OutputFile(f"{composed.stem}_email.eml", "eml", data)
 
 
 def _files_intact(target: Path, manifest: dict[str, object]) -> bool:
@@ -443,14 +529,15 @@ def _reusable(target: Path, previous: dict[str, Any] | None, keys: dict[str, str
         fmt = entry.get("format")
         if fmt not in keys or entry.get("key") != keys[fmt]:
             continue
-        if fmt in MEASURES and not isinstance(before.get(MEASURES[fmt]), int):
+        counts = FORMATS[fmt].counts
+        if counts and not isinstance(before.get(counts), int):
             continue
         try:
             reuse[fmt] = (target / str(entry["path"])).read_bytes()
         except OSError:
             continue
-        if fmt in MEASURES:
-            measured[MEASURES[fmt]] = before[MEASURES[fmt]]
+        if counts:
+            measured[counts] = before[counts]
     return reuse, measured
 
 

@@ -34,6 +34,8 @@ if (__name__ == "__main__" or Path(sys.argv[0]).name == "briefkit") and \
 
 import typer  # noqa: E402  (after the handlers above: importing it takes a tenth of a second)
 
+from briefkit.writers.formats import FORMATS  # noqa: E402  (the table of formats, light: --format's default)
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sourced fact base in; policy brief and deck out.")
 T = TypeVar("T")
 _STOPPED_BY: list[int] = []  # the signal that turned into KeyboardInterrupt, for the exit code 128 + signal
@@ -146,7 +148,7 @@ def _write_crash_log() -> Path:
     from briefkit import __version__
 
     body = (f"briefkit {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
-            f"command: {' '.join(sys.argv)}\nfolder: {Path.cwd()}\n\n{traceback.format_exc()}")
+            f"command: {' '.join(sys.argv)}\nfolder: {Path.cwd()}\n{_patches()}\n{traceback.format_exc()}")
     name = f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
     for folder in (_crash_log_dir(), Path(tempfile.gettempdir())):
         try:
@@ -155,6 +157,16 @@ def _write_crash_log() -> Path:
         except OSError:
             continue
     return Path(name)
+
+
+def _patches() -> str:
+    """Which patches of libraries were in use (`briefkit.patches`), for the crash log."""
+    try:
+        from briefkit import patches
+
+        return "".join(f"patch {line}\n" for line in patches.status())
+    except Exception as error:  # the log is written anyway
+        return f"patches: unknown ({type(error).__name__})\n"
 
 
 def _facts_dir(facts: Path | None) -> Path:
@@ -258,7 +270,7 @@ def build_cmd(
     theme: Annotated[Path | None, typer.Option("--theme", help="Theme folder overriding the built-in theme.")] = None,
     meeting: Annotated[Path | None, typer.Option("--meeting", help="Meeting YAML: shapes the brief.")] = None,
     as_of: AsOfOpt = None,
-    format: Annotated[str, typer.Option("--format", help="Formats to write, comma-separated.")] = "docx,pdf,pptx",
+    format: Annotated[str, typer.Option("--format", help="Formats to write, comma-separated.")] = ",".join(FORMATS),
     out: OutOpt = Path("build"),
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient of the draft email (repeatable).")] = None,
     sender: Annotated[str | None, typer.Option("--from", help="Sender of the draft email.")] = None,
@@ -452,7 +464,7 @@ def theme_export(dest: Annotated[Path, typer.Argument(help="Folder to write the 
     """Write the built-in theme (templates, CSS, reference.docx, master.pptx, theme.yaml) to DEST to edit."""
 
     def job() -> None:
-        from briefkit.theme.export import export_theme
+        from briefkit.theme_export import export_theme
 
         written = export_theme(dest)
         for path in written:
@@ -462,21 +474,17 @@ def theme_export(dest: Annotated[Path, typer.Argument(help="Folder to write the 
 
 
 def main() -> None:
-    """Run the CLI; Click's own usage errors are one line too, `briefkit build: message`, exit 2."""
-    try:
-        from typer._click import exceptions as click_errors  # typer >= 0.20 vendors Click
-    except ImportError:  # older typer, with Click installed beside it
-        from click import exceptions as click_errors  # type: ignore[no-redef]
-    no_args: type[Exception] | tuple[()] = getattr(click_errors, "NoArgsIsHelpError", ())
+    """Run the CLI; Click's own usage errors are one line too, `briefkit build: message`, exit 2.
 
+    Typer (0.28 on) raises them as its public `TyperException`."""
     sys.unraisablehook = _unraisable
     try:
         with _terminate_as_interrupt():
             code = app(standalone_mode=False, prog_name="briefkit")
             _RESULT.append(code if isinstance(code, int) else 0)
-    except no_args:
-        sys.exit(2)  # the help has been shown
-    except click_errors.ClickException as exc:
+    except typer.TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # the help has been shown (Typer tells it by name too)
+            sys.exit(2)
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "briefkit"
         message = " ".join(exc.format_message().replace("Value error, ", "").split())

@@ -277,17 +277,19 @@ def test_the_same_model_gives_the_same_bytes(long_doc: Document, long_pdf: bytes
 
 
 @pytest.mark.slow  # lays out a long brief, or serves pages
-def test_pydyf_without_its_repeats_gives_the_same_file(long_doc: Document, long_pdf: bytes,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """`pdf_pydyf.repeats_avoided` keeps what pydyf would make again (stream bytes, page references); written
-    without it, the file must not differ by a byte. The long brief has several pages and tagged boxes on each."""
-    import contextlib
+def test_pydyf_without_its_repeats_gives_the_same_file(long_doc: Document, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pdf_pydyf.repeats_avoided` keeps the page references pydyf would make again; written without it, the file
+    must not differ by a byte. The long brief has several pages and tagged boxes on each."""
+    from briefkit import patches
+    from briefkit.writers.pdf_pydyf import PAGES as name
 
-    import briefkit.writers.pdf as pdf_writer
-
-    assert len(reader(long_pdf).pages) > 1
-    monkeypatch.setattr(pdf_writer, "repeats_avoided", contextlib.nullcontext)
-    assert write_pdf(long_doc, sample_theme(), TEMPLATES) == long_pdf
+    if reason := patches.why_not(name):
+        pytest.skip(f"{name} is not used with this pydyf: {reason}")
+    monkeypatch.delenv(patches.ENV, raising=False)
+    patched = write_pdf(long_doc, sample_theme(), TEMPLATES)
+    assert len(reader(patched).pages) > 1
+    monkeypatch.setenv(patches.ENV, name)
+    assert write_pdf(long_doc, sample_theme(), TEMPLATES) == patched
 
 
 def test_writing_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:

@@ -23,9 +23,12 @@ from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import ChartSpec
 from briefkit.theme.model import Theme
 
-__all__ = ["PLACEHOLDER", "Drawing", "build_figure", "draw_in_turn"]
+__all__ = ["PLACEHOLDER", "PLACEHOLDER_MARK", "Drawing", "build_figure", "draw_in_turn"]
 
 PLACEHOLDER = "briefkit chart to draw: "  # the description of a placeholder, before the chart's key
+# A placeholder draws one rectangle of this size (points; too small to see), which no chart or page draws: a PDF
+# writer can tell that a placeholder was printed instead of its chart (`writers/pdf_charts.placeholders_left`).
+PLACEHOLDER_MARK = ("0.0173", "0.0091")
 
 
 def build_figure(spec: ChartSpec, fb: FactBase, theme: Theme, number: int = 0, store: Store | None = None) -> Figure:
@@ -109,7 +112,6 @@ class Drawing:
         """matplotlib's settings for this theme, for building and for saving (saving reads some of them too)."""
         import matplotlib
 
-        import briefkit.charts.matplotlib_quick  # noqa: F401  (before the rest of matplotlib: see there)
         from briefkit.charts.style import house_style
 
         return matplotlib.rc_context(house_style(self.theme, fallbacks))
@@ -123,7 +125,8 @@ class Drawing:
         trailing zeros): WeasyPrint lays the pages out around it while the chart is drawn (decision 26)."""
         width, height = (f"{inches * 72:f}".rstrip("0").rstrip(".") for inches in self.size)
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="{height}pt" '
-                f'viewBox="0 0 {width} {height}"><desc>{PLACEHOLDER}{self.key}</desc></svg>').encode()
+                f'viewBox="0 0 {width} {height}"><desc>{PLACEHOLDER}{self.key}</desc>'
+                f'<rect width="{PLACEHOLDER_MARK[0]}" height="{PLACEHOLDER_MARK[1]}"/></svg>').encode()
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to another process without the Store object (its counters are this process's)."""

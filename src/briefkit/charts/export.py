@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 
-# isort: off
-import briefkit.charts.matplotlib_quick  # noqa: F401  (must come before the rest of matplotlib)
-# isort: on
 from matplotlib.figure import Figure
 
 from briefkit.charts.style import DPI

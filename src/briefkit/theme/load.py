@@ -1,7 +1,9 @@
 """Resolving a theme: a user folder overrides the built-in theme file by file (theme.yaml key by key).
 
-`load_theme` gives the `Theme` the writers receive; `check_theme` also tries every file of the theme (templates,
-reference.docx, master.pptx, fonts) so that a broken theme is reported once, all of it, before any work starts.
+`load_theme` gives the `Theme` the writers receive; `try_theme` also tries the files of the theme it can try
+itself (templates, fonts) so that a broken theme is reported once, all of it, before any work starts. The files
+only a writer reads (reference.docx, master.pptx) are tried by the writers (`writers.formats.theme_file_problems`):
+nothing here calls into the writers, which depend on this package and not the other way round.
 """
 
 from __future__ import annotations
@@ -333,12 +335,8 @@ def _text(path: Path, problems: list[Problem]) -> str:
         return ""
 
 
-def check_theme(user_dir: Path | None, builtin_dir: Path) -> Theme:
-    """Load the theme and try each of its files as the build will use them; report every problem at once.
-
-    The writers are run on an empty brief and deck, so a reference.docx or master.pptx is checked by exactly
-    the rules that writing it applies (styles and layouts present), not by a second copy of them."""
-    from briefkit.document.model import Deck, Document, Meta
+def try_theme(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Problem]]:
+    """The theme, and every problem found by trying its templates and fonts as the build will use them."""
     from briefkit.render import make_environment
 
     theme, problems = _resolve(user_dir, builtin_dir)
@@ -346,18 +344,7 @@ def check_theme(user_dir: Path | None, builtin_dir: Path) -> Theme:
     env = make_environment(user_dir, builtin_dir)
     for name in ("brief.md.j2", "deck.md.j2"):
         problems += _problems_of(lambda name=name: env.get_template(name), name)
-    meta = Meta(title="Theme check", subtitle="", author=theme.organisation, subject="", keywords=(),
-                language="en-GB", date_iso="2000-01-01", date_human="1 January 2000", timestamp=946684800,
-                audience="", marking="")
-    if user_dir is not None:  # the built-in reference and master are made by the writers themselves
-        from briefkit.writers.docx import write_docx
-        from briefkit.writers.pptx import write_pptx
-
-        problems += _problems_of(lambda: write_docx(Document(meta, (), ()), theme), "reference.docx")
-        problems += _problems_of(lambda: write_pptx(Deck(meta, ()), theme), "master.pptx")
-    if problems:
-        raise TemplateError(*dict.fromkeys(problems))
-    return theme
+    return theme, problems
 
 
 def _problems_of(job: Any, name: str) -> list[Problem]:

@@ -14,16 +14,10 @@ from email.utils import format_datetime, formatdate
 from typing import TYPE_CHECKING
 
 from briefkit.document.model import Meta
+from briefkit.writers.formats import FORMATS
 
 if TYPE_CHECKING:
     from briefkit.bundle import OutputFile
-
-MIME_TYPES = {
-    "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "pptx": ("application", "vnd.openxmlformats-officedocument.presentationml.presentation"),
-    "pdf": ("application", "pdf"),
-}
-
 
 def write_email(meta: Meta, subject: str, summary: list[str], files: list[OutputFile], sender: str,
                 to: tuple[str, ...]) -> bytes:
@@ -41,7 +35,7 @@ def write_email(meta: Meta, subject: str, summary: list[str], files: list[Output
     msg.set_content(_plain(meta, summary, sizes))
     msg.add_alternative(_html(meta, summary, sizes), subtype="html")
     for f in files:
-        maintype, subtype = MIME_TYPES[f.format]
+        maintype, _, subtype = FORMATS[f.format].media_type.partition("/")
         msg.add_attachment(f.data, maintype=maintype, subtype=subtype, filename=f.name)
     for i, part in enumerate(msg.walk()):
         if part.is_multipart():
@@ -73,4 +67,4 @@ def _html(meta: Meta, summary: list[str], sizes: list[tuple[str, int]]) -> str:
     )
 
 
-__all__ = ["MIME_TYPES", "format_datetime", "write_email"]
+__all__ = ["format_datetime", "write_email"]

@@ -12,27 +12,21 @@ import re
 from pathlib import Path
 
 import tinycss2
-
-# isort: off
-import briefkit.writers.weasyprint_libs  # noqa: F401  (imports WeasyPrint, quickly: must come first)
-# isort: on
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from briefkit import collector
 from briefkit.document.model import ChartImage, Document
-from briefkit.errors import TemplateError
+from briefkit.errors import BuildError, TemplateError
 from briefkit.paths import builtin_templates
 from briefkit.theme.model import Theme
+from briefkit.writers import pdf_charts
 from briefkit.writers.fetcher import ResourceRefused, SafeFetcher
 from briefkit.writers.html import document_html
-from briefkit.writers.pdf_charts import put_in_place
 from briefkit.writers.pdf_layout import lost_notes, stranded_headings
 from briefkit.writers.pdf_pydyf import repeats_avoided
-from briefkit.writers.weasy_notes import install as measure_notes_one_by_one
-
-measure_notes_one_by_one()  # same pages, less work: see weasy_notes
+from briefkit.writers.weasy_notes import measured_note_by_note
 
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}|[A-Za-z]+|(rgb|hsl)a?\([0-9.,%\s]+\)")
 _PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -47,43 +41,56 @@ def write_pdf_pages(doc: Document, theme: Theme, base_dir: Path) -> tuple[bytes,
     """The brief as PDF bytes, and its number of pages (the layout knows it: no need to read the file again).
 
     Charts not yet drawn are laid out as empty SVGs of their size and drawn (or fetched from the chart store)
-    only when the pages are ready (`pdf_charts`)."""
+    only when the pages are ready (`pdf_charts`), where that patch is usable; else they are drawn first. The
+    file's /ID is a hash of the HTML with the placeholders (which name each chart by the hash of what it is drawn
+    from), so that both ways give the same bytes."""
     late: dict[bytes, ChartImage] = {}
-    return _render(document_html(doc, theme, late), theme_css(theme), base_dir, late)
+    css = theme_css(theme)
+    html = document_html(doc, theme, late)
+    identifier = _identifier(html, css)
+    if late and not pdf_charts.usable():
+        html, late = document_html(doc, theme), {}
+    return _render(html, css, base_dir, late, identifier)
 
 
 def render_pdf(html: str, css: str, base_dir: Path) -> bytes:
     """HTML and CSS to a tagged PDF, every resource read through the one `SafeFetcher`."""
-    return _render(html, css, base_dir)[0]
+    return _render(html, css, base_dir, {}, _identifier(html, css))[0]
 
 
-def _render(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImage] | None = None) -> tuple[bytes, int]:
+def _identifier(html: str, css: str) -> bytes:
+    return hashlib.sha256(f"{html}\0{css}".encode()).hexdigest()[:32].encode("ascii")
+
+
+def _render(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImage], identifier: bytes
+            ) -> tuple[bytes, int]:
     # WeasyPrint keeps every page's boxes until the PDF is written. Measured on a 350-page brief: 0.16 s a page,
     # 0.14 with the collector paused (and 2% more memory); 6% less time for the 14-page analyst brief.
     with collector.paused():
-        return _render_now(html, css, base_dir, late or {})
+        return _render_now(html, css, base_dir, late, identifier)
 
 
-def _render_now(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImage]) -> tuple[bytes, int]:
+def _render_now(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImage], identifier: bytes
+                ) -> tuple[bytes, int]:
     fetcher = SafeFetcher([base_dir])
     fonts = FontConfiguration()
-    identifier = hashlib.sha256(f"{html}\0{css}".encode()).hexdigest()[:32].encode("ascii")
     try:
         document = HTML(string=html, base_url=base_dir, url_fetcher=fetcher)
         options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier}
         laid_out, flaws = None, (True, 0)
         for extra in ("", *_SAFER_BREAKS):  # until a layout has neither flaw; else the least flawed
             stylesheet = CSS(string=css + extra, base_url=base_dir, url_fetcher=fetcher, font_config=fonts)
-            attempt = document.render(stylesheets=[stylesheet], font_config=fonts, **options)
+            with measured_note_by_note():
+                attempt = document.render(stylesheets=[stylesheet], font_config=fonts, **options)
             found = (bool(lost_notes(attempt)), len(stranded_headings(attempt)))
             if laid_out is None or found < flaws:
                 laid_out, flaws = attempt, found
             if flaws == (False, 0):
                 break
         assert laid_out is not None
-        put_in_place(laid_out, late)
+        pdf_charts.put_in_place(laid_out, late)
         with repeats_avoided():
-            pdf = laid_out.write_pdf(**options)
+            pdf = laid_out.write_pdf(finisher=_no_placeholder_left, **options)
         if fetcher.refused:  # refused inside an SVG image, where WeasyPrint swallows even fatal fetch errors
             raise fetcher.refused[0]
         return pdf, len(laid_out.pages)
@@ -93,6 +100,16 @@ def _render_now(html: str, css: str, base_dir: Path, late: dict[bytes, ChartImag
     except FatalURLFetchingError as failed:
         raise TemplateError.at(base_dir / "brief.css", f"the PDF stylesheet (brief.css) refers to a resource that "
                                                        f"cannot be read: {_first_line(failed)}") from None
+
+
+def _no_placeholder_left(_document: object, pdf: object) -> None:
+    """WeasyPrint's finisher: the PDF about to be written must print every chart, not an empty placeholder."""
+    left = pdf_charts.placeholders_left(pdf)
+    if left:
+        raise BuildError.at("PDF", f"{left} chart{'s' if left > 1 else ''} would be printed as the empty "
+                                   f"placeholder{'s' if left > 1 else ''} the pages were laid out around; nothing "
+                                   "was written. BRIEFKIT_NO_PATCHES=1 lays the pages out with the charts (a bug: "
+                                   "please report it)")
 
 
 # WeasyPrint (70), keeping a footnote call's line with its note, can drop the note or strand a heading at a page

@@ -1,14 +1,11 @@
-"""pydyf (the PDF serialiser under WeasyPrint 70, pydyf 0.13) without two repeats that cost the brief time.
+"""pydyf (the PDF serialiser under WeasyPrint 70, pydyf 0.13) without a step that grows with the square of the pages.
 
-- **Streams made twice.** To write the second half of the file /ID, pydyf hashes every object's bytes, which it
-  makes again: every page's content, font and object stream is serialised and zlib-compressed at level 9 a second
-  time. A stream's bytes are kept from the first time they are made (1.50 s → 1.43 s for the analyst PDF).
-- **Every page's reference, for every tagged box.** `PDF.page_references` builds the references of all pages each
-  time it is read, and WeasyPrint's tagging reads it once per tagged box: quadratic in pages. They are kept while
-  the number of pages stands (9 s of profile, a fifth of writing, on a 350-page brief).
+`PDF.page_references` builds the references of all pages each time it is read, and WeasyPrint's tagging reads it
+once per tagged box: quadratic in pages. They are kept while the number of pages stands (decision 45 has the
+measurements). Nothing changes a page between two reads but adding one, which changes the count, so the bytes are
+the same: `tests/writers/test_pdf.py` compares whole files written both ways.
 
-Nothing changes a stream or a page between the two uses (pydyf builds them before writing), so the bytes are the
-same: `tests/writers/test_pdf.py` compares whole files written with and without `repeats_avoided`.
+A patch: used only where `patches` allows it (row "pydyf-page-references").
 """
 
 from __future__ import annotations
@@ -19,23 +16,19 @@ from typing import Any
 
 import pydyf
 
+from briefkit import patches
+
+PAGES = "pydyf-page-references"  # its row in `patches.TABLE`
+
 
 @contextmanager
 def repeats_avoided() -> Iterator[None]:
-    """Within this block, pydyf keeps each stream's bytes and the page references it has made."""
-    made_data = pydyf.Stream.__dict__.get("data")
-    made_refs = pydyf.PDF.__dict__.get("page_references")
-    if not isinstance(made_data, property) or not isinstance(made_refs, property):  # another pydyf: as it is
+    """Within this block, pydyf keeps the page references it has made, where `patches` allows it."""
+    if not patches.active(PAGES):  # reads the code it replaces first
         yield
         return
-    kept: dict[int, tuple[pydyf.Stream, bytes]] = {}  # by id(); the stream is held so its id is not reused
+    made_refs = pydyf.PDF.__dict__["page_references"]
     refs: dict[int, tuple[pydyf.PDF, int, Any]] = {}  # by id(): the PDF, its page count then, the references
-
-    def data(stream: pydyf.Stream) -> bytes:
-        hit = kept.get(id(stream))
-        if hit is None or hit[0] is not stream:
-            hit = kept[id(stream)] = (stream, made_data.fget(stream))
-        return hit[1]
 
     def page_references(pdf: pydyf.PDF) -> Any:
         count = pdf.pages["Count"]
@@ -44,10 +37,8 @@ def repeats_avoided() -> Iterator[None]:
             hit = refs[id(pdf)] = (pdf, count, made_refs.fget(pdf))
         return hit[2]
 
-    pydyf.Stream.data = property(data)  # type: ignore[method-assign,assignment]
     pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        pydyf.Stream.data = made_data  # type: ignore[method-assign]
         pydyf.PDF.page_references = made_refs  # type: ignore[method-assign]

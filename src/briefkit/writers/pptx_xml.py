@@ -420,3 +420,19 @@ def set_plot_area(chart: object, left: float, top: float, width: float, height: 
     for tag, val in (("c:layoutTarget", "inner"), ("c:xMode", "edge"), ("c:yMode", "edge"), ("c:x", f"{left:.4f}"),
                      ("c:y", f"{top:.4f}"), ("c:w", f"{width:.4f}"), ("c:h", f"{height:.4f}")):
         etree.SubElement(manual, qn(tag), val=val)
+
+
+FIRST_AXIS_ID = 100000001  # within xsd:unsignedInt, and below 2^31: LibreOffice reads axis ids as signed 32-bit
+
+
+def unsigned_axis_ids(chart: object) -> None:
+    """python-pptx's chart templates number the axes with negative ids (`c:axId`, and `c:crossAx` naming the axis
+    crossed), which the schema's xsd:unsignedInt forbids: strict validators reject the chart. The ids are numbered
+    afresh in the order they first appear, the same old id always becoming the same new one, so every reference (a
+    plot's axes, an axis's crossing axis) still names the axis it named. Not the same bits read unsigned: ids above
+    2^31 - 1 overflow LibreOffice's signed reading, and it then draws horizontal bars from the wrong side."""
+    chart_space = chart._chartSpace  # type: ignore[attr-defined]
+    elements = list(chart_space.iter(qn("c:axId"), qn("c:crossAx")))
+    new = {old: str(FIRST_AXIS_ID + n) for n, old in enumerate(dict.fromkeys(e.get("val") for e in elements))}
+    for element in elements:
+        element.set("val", new[element.get("val")])

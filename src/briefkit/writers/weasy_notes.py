@@ -8,41 +8,52 @@ paragraph: 600 note layouts for 36 notes, a quarter of the PDF's layout time.
 When the area's height is simply the sum of its notes' heights (notes without vertical margins, which would
 collapse between them, and an area without a maximum or minimum height) each note is laid out once per page
 stacked as WeasyPrint stacks them. The pages and the bytes are the same (`tests/writers/test_pdf_notes.py`
-compares whole PDFs built both ways). Any other case, and any other WeasyPrint version, keeps WeasyPrint's own method.
+compares whole PDFs built both ways). Any other case keeps WeasyPrint's own method, and so does any WeasyPrint
+but the one `patches.TABLE` names.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from math import inf
 from typing import Any
 
-import weasyprint
-from weasyprint.formatting_structure import build
-from weasyprint.layout import LayoutContext, block_level_layout
+from briefkit import patches
 
-CHECKED_VERSIONS = ("70.0",)  # the versions whose `_update_footnote_area` this replaces line for line
-_STOCK = LayoutContext._update_footnote_area
-_STOCK_INIT = LayoutContext.__init__
+AREA, WAITING = "weasyprint-footnote-area", "weasyprint-waiting-notes"  # their rows in `patches.TABLE`
 
 
-def install() -> bool:
-    """Measure footnote areas note by note from now on in this process, and keep the notes waiting for a page in
-    a `_WaitingNotes`; False (and nothing changed) if this WeasyPrint is not one it was checked against."""
-    if weasyprint.__version__ not in CHECKED_VERSIONS:
-        return False
-    LayoutContext._update_footnote_area = _update_footnote_area  # type: ignore[method-assign]
-    LayoutContext.__init__ = _init  # type: ignore[method-assign]
-    return True
+@contextmanager
+def measured_note_by_note() -> Iterator[None]:
+    """Within this block, WeasyPrint measures footnote areas note by note and keeps the notes waiting for a page
+    in a `_WaitingNotes`, each where `patches` allows it (the checked WeasyPrint, not switched off). WeasyPrint's
+    internals are imported only then: another version may not have them."""
+    area, waiting = patches.active(AREA), patches.active(WAITING)
+    if not (area or waiting):
+        yield
+        return
+    from weasyprint.layout import LayoutContext
+
+    stock_area, stock_init = LayoutContext._update_footnote_area, LayoutContext.__init__
+    if area:
+        LayoutContext._update_footnote_area = _update_footnote_area  # type: ignore[method-assign]
+    if waiting:
+        LayoutContext.__init__ = _init  # type: ignore[method-assign]
+    _STOCK.update(area=stock_area, init=stock_init)
+    try:
+        yield
+    finally:
+        LayoutContext._update_footnote_area = stock_area  # type: ignore[method-assign]
+        LayoutContext.__init__ = stock_init  # type: ignore[method-assign]
 
 
-def uninstall() -> None:
-    LayoutContext._update_footnote_area = _STOCK  # type: ignore[method-assign]
-    LayoutContext.__init__ = _STOCK_INIT  # type: ignore[method-assign]
+_STOCK: dict[str, Any] = {}  # WeasyPrint's own methods, while replaced
 
 
-def _init(context: LayoutContext, *args: Any, **kwargs: Any) -> None:
-    _STOCK_INIT(context, *args, **kwargs)
+def _init(context: Any, *args: Any, **kwargs: Any) -> None:
+    _STOCK["init"](context, *args, **kwargs)
     context.footnotes = _WaitingNotes()
 
 
@@ -78,12 +89,12 @@ class _WaitingNotes(list):  # type: ignore[type-arg]
     insert = extend = pop = clear = sort = reverse = __setitem__ = __delitem__ = __iadd__ = __imul__ = _unchecked
 
 
-def _update_footnote_area(context: LayoutContext) -> bool:
+def _update_footnote_area(context: Any) -> bool:
     """WeasyPrint's method, with the area's height summed from each note's own (measured once per page)."""
     area = context.current_footnote_area
     notes = context.current_page_footnotes
     if not notes or not _summable(area, notes):
-        return _STOCK(context)
+        return _STOCK["area"](context)
     if area.height != "auto" and not context.in_column:
         context.page_bottom += area.margin_height()
     measured: dict[tuple[int, int], tuple[Any, Any, float]] = context.__dict__.setdefault("_briefkit_notes", {})
@@ -103,8 +114,11 @@ def _update_footnote_area(context: LayoutContext) -> bool:
     return y > area.position_y + area.margin_height() - area.margin_bottom
 
 
-def _alone(context: LayoutContext, area: Any, note: Any) -> float:
+def _alone(context: Any, area: Any, note: Any) -> float:
     """The height of `note`'s margin box, laid out as WeasyPrint lays it out: alone in a copy of the area."""
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout import block_level_layout
+
     area.children = [note]
     laid = block_level_layout(context, build.create_anonymous_boxes(area.deepcopy()), -inf, None, area.page)[0]
     (only,) = laid.children

@@ -1,4 +1,7 @@
-"""`briefkit theme export DIR`: the built-in theme as editable files, ready for `--theme DIR`."""
+"""`briefkit theme export DIR`: the built-in theme as editable files, ready for `--theme DIR`.
+
+Outside `theme/`, as it asks the writers for the built-in reference.docx and master.pptx: the theme package is
+read by the writers and calls none of them."""
 
 from __future__ import annotations
 
