@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -207,18 +208,18 @@ def _load(options: BuildOptions, names: list[str], known: dict[str, Path], t: Ti
     from briefkit.meeting import load_meeting
 
     with long_lived():
-        fb: FactBase = t.run("load", lambda: load_factbase(options.facts))  # type: ignore[assignment]
+        fb: FactBase = t.run("load", lambda: load_factbase(options.facts))
     for warning in fb.warnings:  # empty or unread files in the fact base: said once, kept in each manifest
         if progress:
             progress(str(warning))
     sections = [s.id for s in fb.info.sections]
-    audiences = {name: t.run("audience", lambda name=name: load_audience(known[name], sections)) for name in names}
+    audiences = {name: t.run("audience", partial(load_audience, known[name], sections)) for name in names}
     meeting = load_meeting(options.meeting, fb.info.topics) if options.meeting else None
-    theme: Theme = t.run("theme", lambda: _load_theme(options))  # type: ignore[assignment]
+    theme: Theme = t.run("theme", lambda: _load_theme(options))
     for note in theme.notes:  # how the user's reference.docx carries (or not) to the PDF and deck: one line each
         if progress:
             progress(note)
-    return Loaded(fb, audiences, meeting, theme)  # type: ignore[arg-type]
+    return Loaded(fb, audiences, meeting, theme)
 
 
 def _load_theme(options: BuildOptions) -> Theme:
@@ -366,7 +367,7 @@ def build_audience(options: BuildOptions, name: str, inputs: Loaded, progress: C
     known = available_audiences(options.theme)
     audience, meeting, full = inputs.audiences[name], inputs.meeting, inputs.facts
     as_of = options.as_of or (meeting.when if meeting else None)
-    fb: FactBase = t.run("select", lambda: full.select(as_of))  # type: ignore[assignment]
+    fb: FactBase = t.run("select", lambda: full.select(as_of))
     if meeting is not None:
         audience = audience.for_meeting()
     if as_of is not None:
@@ -401,7 +402,7 @@ def build_audience(options: BuildOptions, name: str, inputs: Loaded, progress: C
         notes += _check_limits(audience, measured, target, known[name], composed.selection,
                                minimum=len(fb.facts) == len(full.facts))
     email = t.run("email", lambda: _email(composed, outputs, options))
-    outputs.append(email)  # type: ignore[arg-type]
+    outputs.append(email)
     _check_sizes(outputs, options)
     left_out = _left_out(full, fb, composed.selection)
     manifest = _manifest(outputs, audience, fb, digest, files_digest, keys, measured, notes, left_out)
@@ -462,20 +463,20 @@ def write_formats(composed: Composed, formats: list[Format], folder: Path, t: Ti
         if fmt.name in pending:
             continue
         if fmt.name in reuse:
-            data[fmt.name] = t.run(f"reuse {fmt.name}", lambda fmt=fmt: reuse[fmt.name])  # type: ignore[assignment]
+            data[fmt.name] = t.run(f"reuse {fmt.name}", partial(reuse.__getitem__, fmt.name))
             continue
         written = fmt.write(*job(fmt))
         data[fmt.name], t.stages[f"write {fmt.name}"] = written.data, written.seconds
-        if fmt.counts and written.count is not None:
-            measured[fmt.counts] = written.count
+        if fmt.counts and written.measured is not None:
+            measured[fmt.counts] = written.measured
     for fmt, future in pending.values():
         waited = time.perf_counter()
         # "write FMT" ran in the other process, beside the writers above; "wait FMT" is what it added here.
         written = future.result()
         t.stages[f"wait {fmt.name}"] = time.perf_counter() - waited
         data[fmt.name], t.stages[f"write {fmt.name}"] = written.data, written.seconds
-        if fmt.counts and written.count is not None:
-            measured[fmt.counts] = written.count
+        if fmt.counts and written.measured is not None:
+            measured[fmt.counts] = written.measured
     outputs = [OutputFile(fmt.file_name(composed.stem), fmt.name, data[fmt.name]) for fmt in formats]
     return outputs, measured
 

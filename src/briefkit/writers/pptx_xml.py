@@ -23,7 +23,7 @@ from pptx.shapes.base import BaseShape
 from pptx.slide import SlideMaster
 from pptx.table import _Cell
 from pptx.text.text import _Paragraph, _Run
-from pptx.util import Emu
+from pptx.util import Emu, Length
 
 _BULLET_TAGS = ("a:buClrTx", "a:buClr", "a:buSzTx", "a:buSzPct", "a:buSzPts", "a:buFontTx", "a:buFont",
                 "a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")
@@ -40,6 +40,11 @@ def required(parent: etree._Element, path: str) -> etree._Element:
     if found is None:
         raise ValueError(f"{etree.QName(parent).localname} has no {path}")
     return found
+
+
+def emu(*values: int) -> tuple[Length, ...]:
+    """EMU counts as the `Length`s python-pptx's shape methods declare (a Length is an int: the XML is the same)."""
+    return tuple(Emu(v) for v in values)
 
 
 def hex_colour(colour: str) -> str:
