@@ -17,6 +17,18 @@ SEEDS = ROOT / "seeds"
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+# Fixtures of the shared conftests that run a whole build: a test that uses one (even through another fixture) is
+# in the slow tier. Tests with a build fixture of their own module carry `@pytest.mark.slow` or `pytestmark`.
+BUILDING_FIXTURES = frozenset({"previous", "plain_out", "plain_again_out", "meeting_out", "bundles"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test-fast` (-m "not slow") is the edit loop: no test that waits for a full build."""
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @dataclass
 class Run:
     code: int

@@ -26,6 +26,8 @@ from briefkit.factbase.quantities import quantities, same_number
 from briefkit.theme.load import load_theme
 from tests.conftest import EXAMPLE, ROOT, line_with, replace_in, run_cli
 
+pytestmark = pytest.mark.slow  # builds every audience of other fact bases: `make test-fast` leaves it out
+
 ARCTIC = ROOT / "tests" / "factbases" / "arctic"
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 AUDIENCES = sorted(p.stem for p in (ROOT / "templates" / "audiences").glob("*.yaml"))

@@ -50,6 +50,7 @@ def test_at_least_three_built_in_profiles() -> None:
     assert {"analyst", "executive", "defence"} <= set(BUILT_IN)
 
 
+@pytest.mark.slow  # a full build
 @pytest.mark.parametrize("name", BUILT_IN)
 def test_every_audience_is_within_its_limits_by_measurement(built: Path, name: str) -> None:
     profile = load_audience(PROFILES / f"{name}.yaml")
@@ -73,6 +74,7 @@ def test_the_issue_s_limits_hold_for_the_built_in_profiles() -> None:
     assert analyst.limits.brief_pages == (6, 15) and analyst.limits.deck_slides == (8, 15)
 
 
+@pytest.mark.slow  # a full build
 def test_executive_gets_bottom_line_three_judgments_talking_points_and_one_chart(built: Path) -> None:
     folder = built / "executive"
     docx = one(folder, ".docx")
@@ -87,6 +89,7 @@ def test_executive_gets_bottom_line_three_judgments_talking_points_and_one_chart
     assert titles[1:3] == ["Bottom line", "Key judgments"] and "Talking points" in titles
 
 
+@pytest.mark.slow  # a full build
 def test_defence_reads_exercises_equipment_and_the_border_first(built: Path) -> None:
     sections = {s.id: s.title for s in load_factbase(SEEDS).info.sections}
     first = [sections["exercises"], sections["equipment"], sections["facilities"]]
@@ -95,6 +98,7 @@ def test_defence_reads_exercises_equipment_and_the_border_first(built: Path) -> 
     assert [t for t in titles if t in first] == first
 
 
+@pytest.mark.slow  # a full build
 def test_analyst_reads_every_section_with_data(built: Path) -> None:
     shown = headings(one(built / "analyst", ".docx"))
     for section in load_factbase(SEEDS).info.sections:
@@ -133,6 +137,7 @@ def test_a_theme_s_audiences_are_listed_with_the_built_in_ones(tight_theme: Path
     assert any(line.startswith("tight") and "One page only." in line for line in r.out.splitlines())
 
 
+@pytest.mark.slow  # a full build
 def test_a_broken_limit_fails_the_build_and_says_where(tight_theme: Path, tmp_path: Path) -> None:
     profile = tight_theme / "audiences" / "tight.yaml"
     r = run_cli("build", "--theme", str(tight_theme), "--audience", "tight", "--out", str(tmp_path / "out"),
@@ -167,6 +172,7 @@ def _profile(tmp_path: Path, text: str) -> Path:
 BASE = "title: Mine\ndescription: Mine.\nparts: [bottom_line, sections]\n"
 
 
+@pytest.mark.slow  # builds with a profile of the user's
 @pytest.mark.parametrize(("extra", "needle", "message"), [
     ("limits:\n  brief_pages: [5, 2]\n", "brief_pages",
      "limits.brief_pages: [5, 2] is not a range: write [least, most], at least 1"),
@@ -187,6 +193,7 @@ def test_profile_mistakes_are_one_located_line(tmp_path: Path, extra: str, needl
     assert r.err.splitlines() == [f"theme/audiences/mine.yaml:{line_with(path, needle)}: {message}"]
 
 
+@pytest.mark.slow  # a full build
 def test_a_section_the_fact_base_lacks_is_a_note_not_an_error(tmp_path: Path) -> None:
     path = _profile(tmp_path, BASE + "sections: [exercises, warships]\n")
     r = run_cli("build", "--theme", str(path.parent.parent), "--audience", "mine", "--out", str(tmp_path / "o"),
@@ -195,6 +202,7 @@ def test_a_section_the_fact_base_lacks_is_a_note_not_an_error(tmp_path: Path) ->
     assert "  note: mine: the fact base has no warships; this audience reads exercises" in r.out.splitlines()
 
 
+@pytest.mark.slow  # a full build
 def test_each_audience_that_succeeds_is_published_and_each_failure_named(tight_theme: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     r = run_cli("build", "--theme", str(tight_theme), "--audience", "tight,executive", "--out", str(out),

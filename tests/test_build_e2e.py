@@ -19,6 +19,8 @@ from briefkit.factbase import load_factbase
 from briefkit.factbase.numbers import quantities
 from conftest import SEEDS, run_cli
 
+pytestmark = pytest.mark.slow  # every test reads the bundle of one full build, or builds again: `make test-fast` leaves it out
+
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 
 

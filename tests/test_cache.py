@@ -125,6 +125,7 @@ def test_a_value_without_a_canonical_form_is_refused() -> None:
         digest(object())
 
 
+@pytest.mark.slow  # a full build
 def test_charts_are_drawn_once_and_redrawn_when_damaged_or_changed(tmp_path: Path) -> None:
     from briefkit.charts import build_figure
     from briefkit.factbase import load_factbase
@@ -198,12 +199,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
     return facts, out, _files(out / "analyst")
 
 
+@pytest.mark.slow  # a full build
 def test_the_pdf_is_the_same_from_one_process(built: tuple[Path, Path, dict[str, bytes]], tmp_path: Path) -> None:
     facts, _, first = built
     _build(facts, tmp_path / "out", "--jobs", "1")
     assert _files(tmp_path / "out" / "analyst") == first
 
 
+@pytest.mark.slow  # a full build
 def test_the_files_are_the_same_with_a_process_for_the_pptx_too(built: tuple[Path, Path, dict[str, bytes]],
                                                                 tmp_path: Path) -> None:
     facts, _, first = built
@@ -211,6 +214,7 @@ def test_the_files_are_the_same_with_a_process_for_the_pptx_too(built: tuple[Pat
     assert _files(tmp_path / "out" / "analyst") == first
 
 
+@pytest.mark.slow  # a full build
 def test_an_edited_fact_rebuilds_to_exactly_the_cold_build(built: tuple[Path, Path, dict[str, bytes]],
                                                            tmp_path: Path) -> None:
     facts, out, first = built
@@ -234,6 +238,7 @@ def _cold(facts: Path, out: Path) -> Path:
     return out / "analyst"
 
 
+@pytest.mark.slow  # a full build
 def test_an_output_edited_by_hand_is_rebuilt_past_a_damaged_cache(built: tuple[Path, Path, dict[str, bytes]],
                                                                    tmp_path: Path) -> None:
     facts, out, first = built
@@ -253,6 +258,7 @@ def test_an_output_edited_by_hand_is_rebuilt_past_a_damaged_cache(built: tuple[P
     assert _files(work / "analyst") == first
 
 
+@pytest.mark.slow  # a full build
 def test_a_comment_is_not_a_change(built: tuple[Path, Path, dict[str, bytes]], tmp_path: Path) -> None:
     facts, out, first = built
     commented = tmp_path / "facts"
@@ -266,6 +272,7 @@ def test_a_comment_is_not_a_change(built: tuple[Path, Path, dict[str, bytes]], t
     assert _files(work / "analyst") == first
 
 
+@pytest.mark.slow  # a full build
 def test_a_stylesheet_edit_rewrites_only_the_pdf(built: tuple[Path, Path, dict[str, bytes]], tmp_path: Path) -> None:
     facts, out, _ = built
     theme = tmp_path / "theme"

@@ -101,6 +101,7 @@ def meeting_brief(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "executive"
 
 
+@pytest.mark.slow  # a full build
 def test_page_one_opens_with_the_meeting_box(meeting_brief: Path, meeting) -> None:
     reader = PdfReader(str(next(meeting_brief.glob("*.pdf"))))
     assert len(reader.pages) <= 2
@@ -114,6 +115,7 @@ def test_page_one_opens_with_the_meeting_box(meeting_brief: Path, meeting) -> No
     assert word.index(f"Meeting: {meeting.title}") < word.index("Bottom line")
 
 
+@pytest.mark.slow  # a full build
 def test_the_title_slide_names_the_meeting(meeting_brief: Path, meeting) -> None:
     prs = Presentation(str(next(meeting_brief.glob("*.pptx"))))
     assert len(prs.slides) <= 6
@@ -122,6 +124,7 @@ def test_the_title_slide_names_the_meeting(meeting_brief: Path, meeting) -> None
         assert text in title
 
 
+@pytest.mark.slow  # a full build
 def test_the_as_of_date_defaults_to_the_meeting_s(meeting_brief: Path) -> None:
     manifest = json.loads((meeting_brief / "manifest.json").read_text())
     assert manifest["as_of"] == "2025-04-15"
@@ -142,6 +145,7 @@ def past_brief(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "analyst"
 
 
+@pytest.mark.slow  # a full build
 def test_a_past_brief_cites_only_sources_published_by_then(past_brief: Path, fb) -> None:
     text = " ".join("\n".join(p.extract_text() for p in PdfReader(str(next(past_brief.glob("*.pdf")))).pages).split())
     cutoff = PartialDate.parse(AS_OF).last_day
@@ -154,6 +158,7 @@ def test_a_past_brief_cites_only_sources_published_by_then(past_brief: Path, fb)
     assert manifest["measured"]["brief_pages"] < profile("analyst").limits.brief_pages[0]  # only maximums hold
 
 
+@pytest.mark.slow  # a full build
 def test_a_past_brief_recomputes_charts_tables_and_conflicts(past_brief: Path, fb) -> None:
     known = fb.select(PartialDate.parse(AS_OF))
     word = DocxDocument(str(next(past_brief.glob("*.docx"))))

@@ -57,7 +57,7 @@ class Pending(Generic[T]):
         ok, value = self._worker._outcome(self._index)
         if not ok:
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 def spare_cores() -> int:

@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -165,6 +166,7 @@ def _build(options: BuildOptions, names: list[str], known: dict[str, Path], help
             # a folder we would replace but did not make, or a file edited since: say so before working
             check_target(options.out / name, options.replace_edited)
         workers = _audience_processes(options, len(names))
+        attempts: list[AudienceResult | AudienceFailed]
         if len(names) == 1:
             attempts = [build_audience(options, names[0], inputs, progress, helpers)]  # its error is raised as it is
         elif workers == 1:
@@ -208,14 +210,14 @@ def _load(options: BuildOptions, names: list[str], known: dict[str, Path], t: Ti
     from briefkit.meeting import load_meeting
 
     with long_lived():
-        fb: FactBase = t.run("load", lambda: load_factbase(options.facts))  # type: ignore[assignment]
+        fb: FactBase = t.run("load", lambda: load_factbase(options.facts))
     for warning in fb.warnings:  # empty or unread files in the fact base: said once, kept in each manifest
         if progress:
             progress(str(warning))
     sections = [s.id for s in fb.info.sections]
-    audiences = {name: t.run("audience", lambda name=name: load_audience(known[name], sections)) for name in names}
+    audiences = {name: t.run("audience", partial(load_audience, known[name], sections)) for name in names}
     meeting = load_meeting(options.meeting, fb.info.topics) if options.meeting else None
-    theme: Theme = t.run("theme", lambda: _load_theme(options))  # type: ignore[assignment]
+    theme: Theme = t.run("theme", lambda: _load_theme(options))
     from briefkit.glyphs import check_inputs
 
     extra = [known[n] for n in names] + ([options.meeting] if options.meeting else [])
@@ -224,7 +226,7 @@ def _load(options: BuildOptions, names: list[str], known: dict[str, Path], t: Ti
     for note in theme.notes:  # how the user's reference.docx carries (or not) to the PDF and deck: one line each
         if progress:
             progress(note)
-    return Loaded(fb, audiences, meeting, theme)  # type: ignore[arg-type]
+    return Loaded(fb, audiences, meeting, theme)
 
 
 def _load_theme(options: BuildOptions) -> Theme:
@@ -374,7 +376,7 @@ def build_audience(options: BuildOptions, name: str, inputs: Loaded, progress: C
     known = available_audiences(options.theme)
     audience, meeting, full = inputs.audiences[name], inputs.meeting, inputs.facts
     as_of = options.as_of or (meeting.when if meeting else None)
-    fb: FactBase = t.run("select", lambda: full.select(as_of))  # type: ignore[assignment]
+    fb: FactBase = t.run("select", lambda: full.select(as_of))
     if meeting is not None:
         audience = audience.for_meeting()
     if as_of is not None:
@@ -413,7 +415,7 @@ def build_audience(options: BuildOptions, name: str, inputs: Loaded, progress: C
         notes += _check_limits(audience, counted, target, known[name], composed.selection,
                                minimum=len(fb.facts) == len(full.facts))
     email = t.run("email", lambda: _email(composed, outputs, options))
-    outputs.append(email)  # type: ignore[arg-type]
+    outputs.append(email)
     outputs.append(said_file(composed))  # what this build said, for `briefkit diff` and `--since` (issue 19)
     _check_sizes(outputs, options)
     left_out = _left_out(full, fb, composed.selection)
@@ -482,20 +484,20 @@ def write_formats(composed: Composed, formats: list[Format], folder: Path, t: Ti
         if fmt.name in pending:
             continue
         if fmt.name in reuse:
-            data[fmt.name] = t.run(f"reuse {fmt.name}", lambda fmt=fmt: reuse[fmt.name])  # type: ignore[assignment]
+            data[fmt.name] = t.run(f"reuse {fmt.name}", partial(reuse.__getitem__, fmt.name))
             continue
         written = fmt.write(*job(fmt))
         data[fmt.name], t.stages[f"write {fmt.name}"] = written.data, written.seconds
-        if fmt.counts and written.count is not None:
-            measured[fmt.counts] = written.count
+        if fmt.counts and written.measured is not None:
+            measured[fmt.counts] = written.measured
     for fmt, future in pending.values():
         waited = time.perf_counter()
         # "write FMT" ran in the other process, beside the writers above; "wait FMT" is what it added here.
         written = future.result()
         t.stages[f"wait {fmt.name}"] = time.perf_counter() - waited
         data[fmt.name], t.stages[f"write {fmt.name}"] = written.data, written.seconds
-        if fmt.counts and written.count is not None:
-            measured[fmt.counts] = written.count
+        if fmt.counts and written.measured is not None:
+            measured[fmt.counts] = written.measured
     outputs = [OutputFile(fmt.file_name(composed.stem), fmt.name, data[fmt.name]) for fmt in formats]
     return outputs, measured
 
@@ -547,7 +549,8 @@ def _reusable(target: Path, previous: dict[str, Any] | None, keys: dict[str, str
         return {}, {}
     reuse: dict[str, bytes] = {}
     measured: dict[str, int] = {}
-    before = previous.get("measured") if isinstance(previous.get("measured"), dict) else {}
+    recorded = previous.get("measured")
+    before = recorded if isinstance(recorded, dict) else {}
     for entry in previous.get("files", []):
         fmt = entry.get("format")
         if fmt not in keys or entry.get("key") != keys[fmt]:

@@ -14,7 +14,10 @@ import traceback
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+if TYPE_CHECKING:
+    from briefkit.factbase.dates import PartialDate
 
 
 def _stopped_early(signum: int, frame: object) -> None:
@@ -172,7 +175,7 @@ def _facts_dir(facts: Path | None) -> Path:
     return facts if facts is not None else builtin_seeds()
 
 
-def _as_of(text: str | None):
+def _as_of(text: str | None) -> PartialDate | None:
     from briefkit.errors import UsageError
     from briefkit.factbase import PartialDate
 

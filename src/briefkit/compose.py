@@ -65,10 +65,10 @@ def _compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: T
              t: Timings, store: Store | None = None, since: Since | None = None) -> Composed:
     from briefkit.labels import current
 
-    selection: Selection = t.run("select", lambda: select(fb, audience, meeting))  # type: ignore[assignment]
+    selection: Selection = t.run("select", lambda: select(fb, audience, meeting))
     meta = make_meta(fb, audience, meeting, theme)
-    figures: dict[str, Figure] = t.run("charts", lambda: _figures(selection, fb, charts_theme(theme), store))  # type: ignore[assignment]
-    tables: dict[str, Table] = t.run("tables", lambda: _tables(selection, fb))  # type: ignore[assignment]
+    figures: dict[str, Figure] = t.run("charts", lambda: _figures(selection, fb, charts_theme(theme), store))
+    tables: dict[str, Table] = t.run("tables", lambda: _tables(selection, fb))
     env = make_environment(theme_dir, builtin_templates() / "default")
     context = {
         "meta": meta,
@@ -83,11 +83,11 @@ def _compose(fb: FactBase, audience: Audience, meeting: Meeting | None, theme: T
     }
     news = _news(fb, audience, since, meta)
     context.update(_loop_helpers(news, audience))
-    brief_md: str = t.run("render", lambda: render_markdown(env, "brief.md.j2", context, fb))  # type: ignore[assignment]
-    deck_md: str = t.run("render", lambda: render_markdown(env, "deck.md.j2", context, fb))  # type: ignore[assignment]
+    brief_md: str = t.run("render", lambda: render_markdown(env, "brief.md.j2", context, fb))
+    deck_md: str = t.run("render", lambda: render_markdown(env, "deck.md.j2", context, fb))
     brief_origin, deck_origin = template_path(env, "brief.md.j2"), template_path(env, "deck.md.j2")  # for errors
-    document: Document = t.run("model", lambda: parse_brief(brief_md, meta, figures, tables, brief_origin))  # type: ignore[assignment]
-    deck: Deck = t.run("model", lambda: parse_deck(deck_md, meta, figures, tables, deck_origin))  # type: ignore[assignment]
+    document: Document = t.run("model", lambda: parse_brief(brief_md, meta, figures, tables, brief_origin))
+    deck: Deck = t.run("model", lambda: parse_deck(deck_md, meta, figures, tables, deck_origin))
     stem = f"{fb.info.short_name}_{audience.name}_{meta.date_iso}"
     return Composed(fb, audience, meeting, theme, selection, meta, brief_md, deck_md, document, deck, figures, stem,
                     news)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class BriefkitError(Exception):
         return (self.__class__, tuple(self.problems))
 
     @classmethod
-    def at(cls, path: str | Path, message: str, line: int | None = None, field: str | None = None) -> BriefkitError:
+    def at(cls, path: str | Path, message: str, line: int | None = None, field: str | None = None) -> Self:
         return cls(Problem(display_path(path), line, message, field))
 
 

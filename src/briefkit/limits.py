@@ -35,6 +35,7 @@ def raster_problem(data: bytes) -> str | None:
                 return f"is {width:,} x {height:,} pixels; the limit is {MAX_PIXELS:,} pixels"
             image.load()
     except Image.DecompressionBombError:
+        assert Image.MAX_IMAGE_PIXELS is not None  # Pillow raises this only while a limit is set
         return f"claims more than {2 * Image.MAX_IMAGE_PIXELS:,} pixels; the limit is {MAX_PIXELS:,} pixels"
     except UnidentifiedImageError:
         return "is not a picture briefkit can read (PNG, JPEG, GIF or WebP)"

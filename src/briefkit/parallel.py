@@ -81,7 +81,8 @@ class Worker:
     def __init__(self, warm: tuple[str, ...] = (), ctx: BaseContext | None = None) -> None:
         ctx = ctx or context()
         self.connection, theirs = ctx.Pipe()
-        process = ctx.Process(target=_serve, args=(theirs, warm, ctx.get_start_method() != "forkserver"),
+        # typeshed declares Process on each start method's context, not on BaseContext, which get_context returns.
+        process = ctx.Process(target=_serve, args=(theirs, warm, ctx.get_start_method() != "forkserver"),  # type: ignore[attr-defined]
                               daemon=True, name="briefkit-worker")
         # Held back while the process starts: a worker inherits the blocked signals and takes them once its own
         # handlers are in place, so Ctrl-C never meets one half-started (a traceback from its start-up).

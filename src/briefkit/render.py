@@ -94,18 +94,18 @@ class _ParentBlock(jinja2.runtime.BlockReference):
     already), so it is marked safe rather than escaped a second time into literal `# Heading` and `- item`."""
 
     @property
-    def super(self) -> _ParentBlock | jinja2.Undefined:  # type: ignore[override]
+    def super(self) -> _ParentBlock | jinja2.Undefined:
         parent = super().super
         if isinstance(parent, jinja2.Undefined):
             return parent
         return _ParentBlock(self.name, self._context, self._stack, self._depth + 1)
 
-    def __call__(self) -> Markup:  # type: ignore[override]
+    def __call__(self) -> Markup:
         return Markup(super().__call__())
 
 
 class _BriefContext(jinja2.runtime.Context):
-    def super(self, name: str, current: Callable[..., Iterator[str]]) -> _ParentBlock | jinja2.Undefined:  # type: ignore[override]
+    def super(self, name: str, current: Callable[..., Iterator[str]]) -> _ParentBlock | jinja2.Undefined:
         parent = super().super(name, current)
         if isinstance(parent, jinja2.Undefined):
             return parent
@@ -333,7 +333,8 @@ class Helpers:
         dataset = self.fb.datasets.get(spec.dataset) if spec.dataset else None
         if dataset is None:
             return list(self.fb.facts.values())
-        refs = [f for r in dataset.records for f in (r.get("facts") or []) if isinstance(f, str)]
+        refs = [f for r in dataset.records if isinstance(facts := r.get("facts"), list) for f in facts
+                if isinstance(f, str)]
         return [self.fb.facts[f] for f in dict.fromkeys(refs) if f in self.fb.facts]
 
     def speaker_notes(self, items: list[Fact | Point]) -> str:

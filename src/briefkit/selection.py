@@ -65,18 +65,22 @@ def select(fb: FactBase, audience: Audience, meeting: Meeting | None) -> Selecti
     left: list[LeftOut] = []
     charts_left = audience.charts
     tables_left = audience.tables
-    shown_charts, shown_tables = [], []
-    for spec in [*fb.figures.charts, *fb.figures.tables]:
+    shown_charts: list[ChartSpec] = []
+    shown_tables: list[TableSpec] = []
+    specs: list[ChartSpec | TableSpec] = [*fb.figures.charts, *fb.figures.tables]
+    for spec in specs:
         kind = "chart" if isinstance(spec, ChartSpec) else "table"
-        has_data = _chart_has_data(spec, fb) if kind == "chart" else _table_has_data(spec, fb)  # type: ignore[arg-type]
+        has_data = _chart_has_data(spec, fb) if isinstance(spec, ChartSpec) else _table_has_data(spec, fb)
         if spec.weight > audience.max_figure_weight:
             left.append(LeftOut(kind, spec.id, f"weight {spec.weight}; this audience shows figures of weight "
                                                f"{audience.max_figure_weight} or less", "weight"))
         elif not has_data:
             left.append(LeftOut(kind, spec.id, "no records to show" + (f" as of {fb.as_of.iso()}" if fb.as_of else ""),
                                 "as-of" if fb.as_of else "no data"))
+        elif isinstance(spec, ChartSpec):
+            shown_charts.append(spec)
         else:
-            (shown_charts if kind == "chart" else shown_tables).append(spec)
+            shown_tables.append(spec)
     plans: list[SectionPlan] = []
     caps: dict[str, int] = {}
     for section in ordered:
@@ -367,7 +371,7 @@ def what_to_cut(sel: Selection) -> dict[str, str]:
         per = max(len(p.facts) for p in sel.sections)
         if per > 1:
             options.append(f"keep fewer facts per section (facts_per_section: {max(1, per - 2)}; now up to {per})")
-    figures = [*sel.charts, *sel.tables]
+    figures: list[ChartSpec | TableSpec] = [*sel.charts, *sel.tables]
     if figures:
         heaviest = max(f.weight for f in figures)
         ids = [f.id for f in figures if f.weight == heaviest]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -13,7 +16,7 @@ class Timings:
 
     stages: dict[str, float] = field(default_factory=dict)
 
-    def run(self, name: str, job: Callable[[], object]) -> object:
+    def run(self, name: str, job: Callable[[], T]) -> T:
         start = time.perf_counter()
         try:
             return job()

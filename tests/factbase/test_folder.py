@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
 
 
@@ -16,6 +18,7 @@ def test_an_empty_required_file_is_a_located_error(example: Path) -> None:
                                   "judgments: (see docs/factbase.md)"]
 
 
+@pytest.mark.slow  # runs check and build
 def test_files_briefkit_does_not_read_are_named(example: Path) -> None:
     (example / "facts" / "empty.yaml").write_text("")
     (example / "figures.yaml").write_text("# no figures yet\n")

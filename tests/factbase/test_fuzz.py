@@ -36,6 +36,8 @@ from briefkit.errors import BriefkitError, display_path
 from briefkit.factbase.yamlfile import MAX_DEPTH, LList, LMap, load_yaml
 from briefkit.render import md_escape
 
+pytestmark = pytest.mark.slow  # hypothesis runs hundreds of examples: `make test-fast` leaves it out
+
 BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 YAML_BITS = st.sampled_from(

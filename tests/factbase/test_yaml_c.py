@@ -121,6 +121,7 @@ def test_tricky_document_loads_the_same(name: str, tmp_path: Path, monkeypatch: 
         assert _shape(fast) == pure
 
 
+@pytest.mark.slow  # thousands of documents
 def test_mutated_shipped_snippets_load_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pieces of real files with a few random edits of the kind a hand editor makes: same result either way."""
     rng = random.Random(20261124)

@@ -21,6 +21,8 @@ import pytest
 from conftest import EXAMPLE, Run
 from tests.robustness.conftest import FAST, Case, assert_user_error, leftovers, run_all, snapshot
 
+pytestmark = pytest.mark.slow  # a CLI run per crafted file: `make test-fast` leaves it out
+
 
 def use_bomb(levels: int = 10, fan: int = 10) -> bytes:
     """An SVG of 2 KB in which each group uses the one below it `fan` times: fan ** levels shapes drawn."""

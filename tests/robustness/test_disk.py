@@ -14,6 +14,8 @@ import pytest
 from conftest import EXAMPLE, run_cli
 from tests.robustness.conftest import EPOCH, FAST, assert_user_error, leftovers, snapshot
 
+pytestmark = pytest.mark.slow  # full builds on a small file system: `make test-fast` leaves it out
+
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:

@@ -11,8 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_cli
 from tests.robustness.conftest import EPOCH, FAST, SECRET, assert_user_error, facts_copy, output_texts
+
+pytestmark = pytest.mark.slow  # CLI runs on a fact base with foreign files, builds among them: `make test-fast` leaves it out
 
 GIB = 1 << 30
 

@@ -34,6 +34,8 @@ from tests.robustness.conftest import (
     start_build,
 )
 
+pytestmark = pytest.mark.slow  # interrupts real builds: `make test-fast` leaves it out
+
 NEW = ("--to", "someone.new@example.org")  # changes the email and the manifest: a finished build is visible
 TWO = ("--audience", f"{AUDIENCE},analyst", "--no-limits", "--jobs", "2")
 

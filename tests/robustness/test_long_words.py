@@ -15,6 +15,8 @@ import pytest
 from conftest import replace_in, run_cli
 from tests.robustness.conftest import EPOCH, facts_copy
 
+pytestmark = pytest.mark.slow  # a full analyst build, read again through LibreOffice: `make test-fast` leaves it out
+
 TITLE = ("Cycling in Exampleville and the surrounding municipalities of the greater metropolitan region, with a "
          "title that runs on and on")
 WORD = "Spending" * 25

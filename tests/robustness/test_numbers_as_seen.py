@@ -11,6 +11,8 @@ import pytest
 from conftest import line_with, replace_in, run_cli
 from tests.robustness.conftest import assert_user_error, facts_copy
 
+pytestmark = pytest.mark.slow  # a CLI run per character: `make test-fast` leaves it out
+
 STATEMENT = "The council counted 12,400 cycle trips a day in 2023."
 
 

@@ -125,6 +125,7 @@ def _copy(reference: Path, dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.slow  # builds with several processes
 @pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
 def test_builds_under_every_start_method_give_the_same_bytes(method: str, reference: Path, tmp_path: Path) -> None:
     """Python 3.14 starts processes with forkserver on Linux, macOS with spawn: a worker per audience and the
@@ -156,6 +157,7 @@ def _timed_build(args: tuple[str, ...], tmp_path: Path) -> float:
     return seconds
 
 
+@pytest.mark.slow  # builds with several processes
 def test_signals_at_random_moments_end_any_build_within_two_seconds(reference: Path, tmp_path: Path) -> None:
     """Eight builds (one audience with its PDF's process, and two audiences in two workers) each get Ctrl-C (to
     the process group, as a terminal sends it) or SIGTERM (to the build alone, as `kill` sends it, or to the
@@ -225,6 +227,7 @@ def _is_server(pid: int, build: int) -> bool:
     return b"resource_tracker" in cmdline or (b"forkserver" in cmdline and _parent(pid) == build)
 
 
+@pytest.mark.slow  # builds with several processes
 @pytest.mark.parametrize("args", [SEVERAL, SINGLE], ids=["two-audiences", "pdf-helper"])
 def test_a_worker_frozen_by_sigstop_does_not_hold_the_build(args: tuple[str, ...], reference: Path,
                                                             tmp_path: Path) -> None:
@@ -253,6 +256,7 @@ def _busy(pid: int) -> bool:
     return int(fields[11]) + int(fields[12]) > os.sysconf("SC_CLK_TCK") and "pipe" not in waiting
 
 
+@pytest.mark.slow  # builds with several processes
 @pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
 def test_workers_end_when_the_build_is_killed(method: str, tmp_path: Path) -> None:
     """SIGKILL cannot be caught: the workers notice their parent is gone and end by themselves (under
@@ -275,6 +279,7 @@ def test_workers_end_when_the_build_is_killed(method: str, tmp_path: Path) -> No
     assert left == [], f"{method}: workers outlived the build"
 
 
+@pytest.mark.slow  # builds with several processes
 def test_the_first_audience_in_order_reports_its_error_however_fast_the_others_fail(tmp_path: Path) -> None:
     """Both audiences break a length limit (a theme's copies of the profiles, with limits the small example cannot
     meet); the executive deck fails first, but the errors come in the audiences' order, as in a one-process build:
@@ -309,6 +314,7 @@ def test_absurd_jobs_values_are_one_line_usage_errors(value: str, message: str, 
     assert_user_error(r, "briefkit build", f"Invalid value for '--jobs': {message}", code=2)
 
 
+@pytest.mark.slow  # builds with several processes
 def test_a_huge_jobs_value_is_clamped_to_what_the_work_and_the_cores_can_use(tmp_path: Path) -> None:
     """--jobs 10**9 asks for a billion processes: a build of two audiences starts at most one per audience and
     per core, and succeeds."""
@@ -329,6 +335,7 @@ def _parent(pid: int) -> int | None:
         return None
 
 
+@pytest.mark.slow  # builds with several processes
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_an_audience_worker_ended_from_outside_is_one_clear_line(sig: signal.Signals, reference: Path,
                                                                  tmp_path: Path) -> None:
@@ -347,6 +354,7 @@ def test_an_audience_worker_ended_from_outside_is_one_clear_line(sig: signal.Sig
     assert none_left(mark) == []
 
 
+@pytest.mark.slow  # builds with several processes
 @pytest.mark.parametrize("method", ["forkserver", "spawn"])
 @pytest.mark.parametrize(("name", "to_group"), [("SIGINT", True), ("SIGTERM", False)], ids=["ctrl-c", "kill"])
 def test_signals_end_builds_under_the_other_start_methods_too(method: str, name: str, to_group: bool,

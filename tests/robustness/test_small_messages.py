@@ -11,6 +11,8 @@ import pytest
 from conftest import EXAMPLE, ROOT, run_cli
 from tests.robustness.conftest import EPOCH, FAST, assert_user_error
 
+pytestmark = pytest.mark.slow  # a CLI run per file name and meeting file: `make test-fast` leaves it out
+
 
 @pytest.mark.parametrize(("content", "line", "message"), [
     ("", None, "is empty; a meeting file gives title, counterpart, date, place, purpose"),

@@ -10,6 +10,8 @@ import pytest
 from conftest import EXAMPLE, Run, run_cli
 from tests.robustness.conftest import EPOCH, FAST, Case, assert_user_error, facts_copy, run_all
 
+pytestmark = pytest.mark.slow  # dozens of CLI runs: `make test-fast` leaves it out
+
 BUILD = ("build", "--facts", str(EXAMPLE), *FAST)
 
 ADDRESSES = {

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from conftest import line_with, run_cli
 
+pytestmark = pytest.mark.slow  # `briefkit source` runs end to end, a process each: `make test-fast` leaves it out
+
 ARTICLE = """<!doctype html><html><head><title>Harbour ferries add night service | Exampleport Post</title>
 <meta name="author" content="Jo Sample"><meta property="og:site_name" content="Exampleport Post">
 <meta name="date" content="2024-03-05"></head><body>

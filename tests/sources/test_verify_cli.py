@@ -9,6 +9,8 @@ import pytest
 
 from conftest import ROOT, SEEDS, line_with, replace_in, run_cli
 
+pytestmark = pytest.mark.slow  # `briefkit verify` runs end to end, a process each: `make test-fast` leaves it out
+
 # The built-in subject's texts may not be copied into the project: they are read where the developers keep them.
 SHARED = Path(os.environ.get("BRIEFKIT_SHARED_SOURCES", ROOT.parent / "shared" / "sources"))
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"the built-in subject's source texts are not at {SHARED}")

@@ -15,6 +15,8 @@ import pytest
 from briefkit.writers.docx import REQUIRED_STYLES
 from tests.conftest import line_with, run_cli
 
+pytestmark = pytest.mark.slow  # each test runs `briefkit build` with a broken theme: `make test-fast` leaves it out
+
 LINE = re.compile(r"^\S+?(:\d+)?: .+$")
 
 

@@ -20,6 +20,8 @@ from tests.conftest import replace_in, run_cli
 from tests.samples import sample_theme
 from tests.themes.outputs import one, xml_parts
 
+pytestmark = pytest.mark.slow  # builds with a user's reference DOCX and master PPTX: `make test-fast` leaves it out
+
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 CORPORATE = {"title": "Corp Cover", "section": "Corp Divider", "bullets": "Corp Text", "chart": "Corp Title Only",
              "table": "Corp Title Only", "sources": "Corp Text"}

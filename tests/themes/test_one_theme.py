@@ -13,6 +13,8 @@ from pptx import Presentation
 from tests.conftest import EXAMPLE, run_cli
 from tests.themes.outputs import one, pdf_fonts, pdf_text
 
+pytestmark = pytest.mark.slow  # each test builds with a theme: `make test-fast` leaves it out
+
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 
 ADDED_SECTION = """{% extends "builtin/brief.md.j2" %}

@@ -14,6 +14,8 @@ from pypdf import PdfReader
 from tests.conftest import ROOT, run_cli
 from tests.themes.outputs import media, one, pdf_fill_colours, pdf_fonts, pdf_image_sizes, pdf_text, xml_parts
 
+pytestmark = pytest.mark.slow  # each fixture builds a brief with a theme: `make test-fast` leaves it out
+
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 BUILTIN = ROOT / "templates" / "default"
 MINISTRY = ROOT / "examples" / "themes" / "ministry"

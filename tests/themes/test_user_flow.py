@@ -14,6 +14,8 @@ from PIL import Image
 from tests.conftest import replace_in, run_cli
 from tests.themes.outputs import media, one, pdf_fill_colours, pdf_image_sizes, pdf_text, pixels_of, xml_parts
 
+pytestmark = pytest.mark.slow  # exports a theme, edits it and builds with it: `make test-fast` leaves it out
+
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 OLD, NEW = "#1F3A5F", "#0B6E4F"
 SENTENCE = ("The sources disagree on", "Our sources part ways on")

@@ -446,6 +446,7 @@ def _pdf_pages(docx_path: Path, tmp_path: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
+@pytest.mark.slow  # LibreOffice converts the brief
 @pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")), reason="needs LibreOffice, poppler")
 def test_libreoffice_shows_footnotes_at_page_foot_and_repeats_table_headers(tmp_path: Path) -> None:
     path = save(tmp_path, write_docx(sample_document(rows=60), sample_theme()))

@@ -218,6 +218,7 @@ def test_a_dotted_leader_runs_from_each_title_to_its_page_number(tmp_path: Path)
         assert marks >= (number[1] - start - 8) / 3 - 1  # a dot every 3 pt
 
 
+@pytest.mark.slow  # lays out a long brief, or serves pages
 def test_a_long_table_repeats_its_header_on_every_page(long_pdf: bytes) -> None:
     texts = page_texts(long_pdf)
     assert len(texts) > 1
@@ -228,6 +229,7 @@ def test_a_long_table_repeats_its_header_on_every_page(long_pdf: bytes) -> None:
     assert "Exercise 0 " in spanned[0] and "Exercise 59 " in spanned[-1]
 
 
+@pytest.mark.slow  # lays out a long brief, or serves pages
 def test_running_header_from_the_second_page(long_pdf: bytes) -> None:
     texts = page_texts(long_pdf)
     assert "Sample brief on widgets" in texts[1] and "FOR DISCUSSION" in texts[1]
@@ -266,6 +268,7 @@ def test_text_is_escaped_and_only_web_links_are_links() -> None:
 # ---------------------------------------------------------------- reproducible bytes
 
 
+@pytest.mark.slow  # lays out a long brief, or serves pages
 def test_the_same_model_gives_the_same_bytes(long_doc: Document, long_pdf: bytes) -> None:
     assert write_pdf(long_doc, sample_theme(), TEMPLATES) == long_pdf
     ids = reader(long_pdf).trailer["/ID"]
@@ -273,6 +276,7 @@ def test_the_same_model_gives_the_same_bytes(long_doc: Document, long_pdf: bytes
     assert reader(write_pdf(other, sample_theme(), TEMPLATES)).trailer["/ID"][0] != ids[0]
 
 
+@pytest.mark.slow  # lays out a long brief, or serves pages
 def test_pydyf_without_its_repeats_gives_the_same_file(long_doc: Document, monkeypatch: pytest.MonkeyPatch) -> None:
     """`pdf_pydyf.repeats_avoided` keeps the page references pydyf would make again; written without it, the file
     must not differ by a byte. The long brief has several pages and tagged boxes on each."""
@@ -365,6 +369,7 @@ def base(tmp_path: Path) -> Path:
 PAGE = '<html lang="en"><head><title>t</title></head><body><p>Hello</p>{}</body></html>'
 
 
+@pytest.mark.slow  # lays out a long brief, or serves pages
 @pytest.mark.parametrize(("body", "css", "why"), [
     ('<img src="file:///etc/passwd" alt="x">', "", "outside the template folder"),
     ("", "p { background: url(file:///etc/passwd) }", "outside the template folder"),

@@ -26,6 +26,8 @@ from briefkit.writers.html import document_html
 from briefkit.writers.pdf import render_pdf, theme_css, write_pdf_pages
 from conftest import SEEDS
 
+pytestmark = pytest.mark.slow  # lays out whole briefs both ways: `make test-fast` leaves it out
+
 BASE = builtin_templates() / "default"
 FIRST_ID = re.compile(rb"/ID \[\([0-9a-f]+\)")  # derived from the HTML, which names the charts by key, not content
 

@@ -14,6 +14,8 @@ from briefkit.writers import weasy_notes
 from briefkit.writers.pdf import render_pdf, theme_css
 from tests.samples import sample_theme
 
+pytestmark = pytest.mark.slow  # lays the whole analyst brief out twice, and long notes many times: `make test-fast` leaves it out
+
 BASE = builtin_templates() / "default"
 WORDS = "the sources disagree on how many personnel took part and on when the facility opened "
 

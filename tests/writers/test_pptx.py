@@ -198,6 +198,7 @@ def test_table_is_native_with_a_marked_and_styled_header(tmp_path: Path) -> None
     assert [c.text for c in table.rows[2].cells] == list(sample_table().rows[1])
 
 
+@pytest.mark.slow  # writes whole decks
 def test_a_long_table_splits_with_the_header_repeated(tmp_path: Path) -> None:
     prs = write(tmp_path, sample_deck(table_rows=40))
     table_slides = [s for s in prs.slides if any(sh.has_table for sh in s.shapes)]
@@ -246,6 +247,7 @@ def measured_overflow(shape) -> float:
     return height - (shape.height - top - bottom) / PT
 
 
+@pytest.mark.slow  # writes whole decks
 def test_no_text_box_overflows_and_every_run_has_an_explicit_size(tmp_path: Path) -> None:
     deck = sample_deck(bullets=20, table_rows=40)
     deck = replace(deck, slides=deck.slides + long_deck(12).slides[1:])
@@ -284,6 +286,7 @@ def test_core_properties_come_from_the_meta_not_the_template(tmp_path: Path) -> 
     assert "python-pptx" not in (props.comments or "")
 
 
+@pytest.mark.slow  # writes whole decks
 def test_the_same_deck_gives_the_same_bytes() -> None:
     deck, theme = sample_deck(), sample_theme()
     assert write_pptx(deck, theme) == write_pptx(deck, theme)
@@ -306,6 +309,7 @@ def test_built_in_master_is_16_9_in_the_theme_colours_and_fonts(tmp_path: Path) 
     assert prs.core_properties.created.year != 2013
 
 
+@pytest.mark.slow  # writes whole decks
 def test_the_exported_master_as_a_user_master_gives_the_same_deck(tmp_path: Path) -> None:
     path = tmp_path / "master.pptx"
     path.write_bytes(master_pptx_bytes(sample_theme()))

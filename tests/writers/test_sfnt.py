@@ -11,6 +11,8 @@ from fontTools.ttLib import TTFont
 from briefkit.writers.sfnt import FontFileError, SfntMetrics
 from briefkit.writers.textfit import font_file, metrics
 
+pytestmark = pytest.mark.slow  # reads every installed font: `make test-fast` leaves it out
+
 
 def _installed() -> list[tuple[str, int]]:
     listed = subprocess.run(["fc-list", "--format", "%{file}|%{index}\n"], capture_output=True, text=True,

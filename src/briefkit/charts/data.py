@@ -106,7 +106,7 @@ def combine(amounts: Iterable[Amount]) -> Amount:
     given = [a for a in amounts if a.value is not None]
     if not given:
         return Amount(None)
-    total = sum(float(a.value) for a in given if a.value is not None)
+    total = sum((float(a.value) for a in given if a.value is not None), 0.0)
     qualifiers = {a.qualifier for a in given} - {"exact"}
     if not qualifiers:
         qualifier = "exact"

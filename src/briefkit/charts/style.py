@@ -18,6 +18,7 @@ from briefkit.theme.model import Theme
 if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: its data and words need none of it
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 CM = 1 / 2.54  # inches
 WIDTH = 16 * CM  # the brief's text column: a chart is placed at 100%, so 9 pt here is 9 pt on the page
@@ -35,7 +36,7 @@ MAX_SERIES = 6  # more colours than this are no longer told apart; families grou
 _SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
-def house_style(theme: Theme, fallbacks: bool = True) -> dict[str, Any]:
+def house_style(theme: Theme, fallbacks: bool = True) -> dict[RcKeyType, Any]:
     """matplotlib rcParams for `theme`; used with `matplotlib.rc_context` so nothing global changes. Without
     `fallbacks`, the first font installed alone (see `Drawing._draw`)."""
     c = theme.colours

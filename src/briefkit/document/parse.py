@@ -8,7 +8,9 @@ The deck follows the Marp convention: slides separated by `---` lines, a `<!-- s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from typing import get_args
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -33,6 +35,7 @@ from briefkit.document.model import (
     PageBreak,
     Paragraph,
     Slide,
+    SlideKind,
     Strong,
     Table,
     TableBlock,
@@ -45,6 +48,7 @@ from briefkit.errors import Problem, TemplateError
 CONTAINERS = ("box", "lead", "small", "notes", "sources")
 _PLACEHOLDER = re.compile(r"^\[\[(chart|table|toc|pagebreak)(?::([a-z0-9-]+))?\]\]$")
 _SLIDE_SPLIT = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_SLIDE_KINDS: dict[str, SlideKind] = {kind: kind for kind in get_args(SlideKind)}
 _DIRECTIVE = re.compile(r"^\s*<!--\s*slide:\s*([a-z-]+)\s*-->\s*\n?", re.IGNORECASE)
 _SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 
@@ -159,7 +163,7 @@ class _Parser:
         self.used.add(ident)
         return TableBlock(replace(self.tables[ident], number=self.table_count))
 
-    def unknown(self, kind: str, ident: str, opener: Token, known: dict[str, object]) -> TemplateError:
+    def unknown(self, kind: str, ident: str, opener: Token, known: Mapping[str, object]) -> TemplateError:
         """The rendered Markdown's line is all we know here; templates that call figure() are checked earlier."""
         where = f" (line {opener.map[0] + 1} of the rendered Markdown)" if opener.map else ""
         choices = ", ".join(sorted(known)) or "none"
@@ -259,7 +263,7 @@ def parse_brief(markdown: str, meta: Meta, figures: dict[str, Figure], tables: d
     return Document(meta=meta, blocks=tuple(blocks), notes=notes)
 
 
-def _walk_inlines(blocks: list[Block] | tuple[Block, ...]):
+def _walk_inlines(blocks: list[Block] | tuple[Block, ...]) -> Iterator[Inline]:
     for b in blocks:
         if isinstance(b, (Heading, Paragraph)):
             yield from b.inlines
@@ -280,17 +284,18 @@ def parse_deck(markdown: str, meta: Meta, figures: dict[str, Figure], tables: di
         if not chunk.strip():
             continue
         m = _DIRECTIVE.match(chunk)
-        kind = m.group(1) if m else "bullets"
-        if kind not in ("title", "section", "bullets", "chart", "table", "sources"):
-            kinds = "title, section, bullets, chart, table, sources"
-            raise TemplateError(Problem(origin, None, f"slide {n}: unknown slide kind {kind!r}; use one of {kinds}"))
+        written = m.group(1) if m else "bullets"
+        kind = _SLIDE_KINDS.get(written)
+        if kind is None:
+            kinds = ", ".join(_SLIDE_KINDS)
+            raise TemplateError(Problem(origin, None, f"slide {n}: unknown slide kind {written!r}; use one of {kinds}"))
         body = chunk[m.end():] if m else chunk
         blocks, _ = parser.blocks(md.parse(body, {}))
         slides.append(_slide(kind, blocks, n, origin))
     return Deck(meta=meta, slides=tuple(slides))
 
 
-def _slide(kind: str, blocks: list[Block], n: int, origin: str) -> Slide:
+def _slide(kind: SlideKind, blocks: list[Block], n: int, origin: str) -> Slide:
     title, subtitle, bullets, notes, source_line = "", "", [], "", ""
     figure = table = box = None
     for b in blocks:

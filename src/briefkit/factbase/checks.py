@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from briefkit.errors import Problem, display_path
 from briefkit.factbase.dates import PartialDate
 from briefkit.factbase.quantities import name_hint, quantities, same_number, scale_hint
-from briefkit.factbase.schema import Cell, Fact, Point
+from briefkit.factbase.schema import Cell, ChartSpec, Fact, Point, TableSpec
 from briefkit.factbase.yamlfile import LMap, line_of
 
 if TYPE_CHECKING:
@@ -201,6 +201,7 @@ def _cell_problem(kind: str, cell: object, cited: list[Fact]) -> str | None:
 def _check_figures(fb: FactBase, o: Origins) -> list[Problem]:
     out = []
     sections = {s.id for s in fb.info.sections}
+    specs: list[tuple[str, ChartSpec | TableSpec, list[str | None]]]
     specs = [("chart", c, [c.x, c.y, c.series]) for c in fb.figures.charts]
     specs += [("table", t, [*t.columns, t.sort]) for t in fb.figures.tables]
     for kind, spec, cols in specs:
@@ -212,9 +213,9 @@ def _check_figures(fb: FactBase, o: Origins) -> list[Problem]:
             for col in cols:
                 if col and col not in names:
                     out.append(o.problem(kind, spec.id, (), f"{col!r} is not a column of {spec.dataset!r}", "columns"))
-        if kind == "chart" and spec.family != "timeline" and not (spec.dataset and spec.x and spec.y):
+        if isinstance(spec, ChartSpec) and spec.family != "timeline" and not (spec.dataset and spec.x and spec.y):
             out.append(o.problem(kind, spec.id, (), "needs dataset, x and y", "family"))
-        elif kind == "chart" and ds is not None and spec.family != "timeline" and spec.aggregate is None:
+        elif isinstance(spec, ChartSpec) and ds is not None and spec.family != "timeline" and spec.aggregate is None:
             out += _shared_bars(spec, ds, o)
         for s in spec.sections:
             if s not in sections:
@@ -255,12 +256,12 @@ def _check_analysis(fb: FactBase, o: Origins) -> list[Problem]:
     sections = {s.id for s in fb.info.sections}
     for key in a.section_leads:
         if key not in sections:
-            loc = ("section_leads", key)
+            loc: tuple[Any, ...] = ("section_leads", key)
             out.append(o.problem("analysis", "analysis", loc, f"{key!r} is not a section", "section_leads"))
     groups.append(("section_leads", list(a.section_leads.values())))
     for group, points in groups:
         for i, p in enumerate(points):
-            loc: tuple[Any, ...] = (group, i) if group != "section_leads" else (group, list(a.section_leads)[i])
+            loc = (group, i) if group != "section_leads" else (group, list(a.section_leads)[i])
 
             def bad(sub: tuple[Any, ...], message: str, fld: str, loc: tuple[Any, ...] = loc) -> None:
                 out.append(o.problem("analysis", "analysis", (*loc, *sub), message, fld))

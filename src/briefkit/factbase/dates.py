@@ -32,7 +32,9 @@ class PartialDate:
         m = _PARTIAL.match(text.strip())
         if not m:
             raise ValueError(f"{text!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+        year = int(m[1])
+        month = int(m[2]) if m[2] else None
+        day = int(m[3]) if m[3] else None
         if year < 1:
             raise ValueError(f"{text!r} is not a valid year; years run from 0001 to 9999")
         if month is not None and not 1 <= month <= 12:

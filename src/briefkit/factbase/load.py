@@ -5,7 +5,7 @@ All problems of a run are collected (up to a cap) and raised together as one Fac
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -79,7 +79,7 @@ def _dig(data: Any, loc: tuple[Any, ...]) -> Any:
     return data
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     if kind == "missing":
         return "is required"

@@ -104,7 +104,7 @@ def load_yaml(path: Path, *, error: type[BriefkitError] = FactbaseError, inside:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line: int | None = raw[: exc.start].count(b"\n") + 1
         message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         raise error(Problem(shown, line, message)) from None
     bad = BAD_CHAR.search(text)
@@ -235,7 +235,7 @@ class _Builder:
             raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep")
         if self.count > MAX_NODES:
             raise self.fail(node, f"more than {MAX_NODES:,} values in one file")
-        if node.tag not in _ALLOWED_TAGS and not (isinstance(node, ScalarNode) and node.tag.startswith(_STD)):
+        if node.tag not in _ALLOWED_TAGS and not (isinstance(node, ScalarNode) and (node.tag or "").startswith(_STD)):
             raise self.fail(node, f"tag {node.tag!r} is not allowed; use plain YAML values")
         if isinstance(node, (MappingNode, SequenceNode)):
             if id(node) in self.seen:
@@ -251,6 +251,7 @@ class _Builder:
                 out.item_lines.append(item.start_mark.line + 1)
                 out.append(self.build(item, depth + 1))
             return out
+        assert isinstance(node, ScalarNode)  # ruamel.yaml composes no other kind of node
         return self._scalar(node)
 
     def _mapping(self, node: MappingNode, depth: int) -> LMap:

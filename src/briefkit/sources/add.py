@@ -15,8 +15,10 @@ import re
 import time
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefkit.errors import BriefkitError, FactbaseError, Problem, display_path
 from briefkit.factbase.dates import PartialDate
@@ -257,7 +259,7 @@ def _from_pdf(path: Path, shown: str) -> Imported:
     reader = PdfReader(path)
     if len(reader.pages) > MAX_PDF_PAGES:
         raise FactbaseError(Problem(shown, None, f"{len(reader.pages):,} pages is over the limit of {MAX_PDF_PAGES:,}"))
-    info = reader.metadata or {}
+    info: Mapping[str, Any] = reader.metadata or {}
     started = time.monotonic()
     out: list[str] = []
     for number, page in enumerate(extract_pages(path, laparams=LAParams(), maxpages=MAX_PDF_PAGES), start=1):

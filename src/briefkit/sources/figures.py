@@ -66,12 +66,12 @@ def figures(text: str) -> list[Figure]:
         if m.group("word").lower() not in _FIRST_WORDS:
             i += 1
             continue
-        value, j = _words(tokens, i, text)
-        if value is None:
+        spelled, j = _words(tokens, i, text)
+        if spelled is None:
             i += 1
             continue
         scale, j = _scale_after(tokens, j, text, tokens[j - 1].end())
-        out.append(Figure(text[m.start() : tokens[j - 1].end()], value * scale))
+        out.append(Figure(text[m.start() : tokens[j - 1].end()], spelled * scale))
         i = j
     return out
 

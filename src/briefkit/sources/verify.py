@@ -282,7 +282,7 @@ def _longest_shared(words: list[str], ordinary: list[bool], src: _Source) -> tup
     best_count = COPY_WORDS - 1
     i = 0
     while i + 3 <= len(words):
-        starts = src.trigrams.get(tuple(words[i : i + 3]), ())
+        starts = src.trigrams.get((words[i], words[i + 1], words[i + 2]), ())
         longest = 0
         for p in starts[:200]:
             n = 3

@@ -17,10 +17,11 @@ def build_table(spec: TableSpec, fb: FactBase, number: int = 0) -> Table:
     columns = {c.name: c for c in dataset.columns}
     chosen = [columns[name] for name in spec.columns]
     records = list(dataset.records)
-    if spec.sort:
-        records.sort(key=lambda r: _sort_key(r.get(spec.sort)))
+    sort = spec.sort
+    if sort:
+        records.sort(key=lambda r: _sort_key(r.get(sort)))
     rows = tuple(tuple(_text(r.get(c.name), c) for c in chosen) for r in records)
-    cited = [s for r in records for f in r.get("facts", []) if f in fb.facts for s in fb.facts[f].source_ids]
+    cited = [s for r in records for f in _facts(r) if f in fb.facts for s in fb.facts[f].source_ids]
     return Table(
         id=spec.id,
         title=spec.title,
@@ -63,3 +64,8 @@ def _widths(columns: list[Column], rows: tuple[tuple[str, ...], ...]) -> tuple[f
         weights.append(max(longest_word, min(typical, 40), 4))
     total = sum(weights)
     return tuple(round(w / total, 4) for w in weights)
+
+
+def _facts(record: dict[str, object]) -> list[str]:
+    facts = record.get("facts")
+    return [str(f) for f in facts] if isinstance(facts, list) else []

@@ -257,7 +257,8 @@ def _resolve(user_dir: Path | None, builtin_dir: Path) -> tuple[Theme, list[Prob
         return path if data is not None and not reason else None
 
     reference_docx, master_pptx = optional_file("reference_docx"), optional_file("master_pptx")
-    heading_font, notes = font("heading"), []
+    heading_font = font("heading")
+    notes: list[str] = []
     if reference_docx is not None and user_dir is not None and reference_docx.parent == user_dir:
         heading_font, named["primary"], notes = _carry_reference(reference_docx, user, heading_font,
                                                                  named["primary"])

@@ -58,8 +58,10 @@ def stamp(package: bytes, values: dict[str, Any]) -> bytes:
     """The package with `values` recorded as a custom document property (added to any the file has)."""
     parts = _read(package)
     custom = parts.get(_CUSTOM_PART)
+    # lxml-stubs allows only str keys in an nsmap; lxml takes None for the default namespace, as here.
+    nsmap = {None: _PROPS_NS, "vt": _VT_NS}
     root = etree.fromstring(custom) if custom else etree.Element(f"{{{_PROPS_NS}}}Properties",
-                                                                 nsmap={None: _PROPS_NS, "vt": _VT_NS})
+                                                                 nsmap=nsmap)  # type: ignore[arg-type]
     for old in root.findall(f"{{{_PROPS_NS}}}property[@name='{PROPERTY}']"):
         root.remove(old)
     pid = max([int(p.get("pid", "1")) for p in root] + [1]) + 1

@@ -24,7 +24,7 @@ class Written(NamedTuple):
     the seconds the writer took."""
 
     data: bytes
-    count: int | None
+    measured: int | None  # not `count`, which would hide tuple.count
     seconds: float
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 import io
 import itertools
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -476,7 +476,7 @@ class _DocxWriter:
 
     def _logo(self, png: bytes) -> None:
         image = Image.from_blob(png)
-        width = Emu(int(_LOGO_HEIGHT * image.px_width / max(image.px_height, 1)))
+        width: Length = Emu(int(_LOGO_HEIGHT * image.px_width / max(image.px_height, 1)))
         width = min(width, Cm(6), self.width)
         p = self._add(self.word, "Normal")
         shape = p.add_run().add_picture(io.BytesIO(png), width=width)
@@ -642,7 +642,7 @@ class _DocxWriter:
 
     # ------------------------------------------------------------ inlines
 
-    def _inlines(self, p: WordParagraph, inlines: tuple[Inline, ...], target: BaseOxmlElement | None = None,
+    def _inlines(self, p: WordParagraph, inlines: tuple[Inline, ...], target: etree._Element | None = None,
                  bold: bool = False, italic: bool = False, rstyle: str | None = None, in_note: bool = False) -> None:
         """Runs for inlines appended to `target` (the paragraph, or a hyperlink inside it)."""
         parent = p._p if target is None else target
@@ -666,17 +666,17 @@ class _DocxWriter:
                 case NoteRef(number=number) if not in_note:
                     parent.extend(self._note_reference(number))
                 case LineBreak():
-                    run = x.text_run("", rstyle)
-                    run.add_br()
-                    parent.append(run)
+                    br = x.text_run("", rstyle)
+                    br.add_br()
+                    parent.append(br)
 
-    def _hyperlink(self, p: WordParagraph, url: str) -> BaseOxmlElement:
+    def _hyperlink(self, p: WordParagraph, url: str) -> etree._Element:
         """A link to a heading in this document ("#anchor") or to a web address."""
         if url.startswith("#"):
             return x.hyperlink(anchor=x.bookmark_name(url[1:]))
         return x.hyperlink(r_id=p.part.relate_to(url, RT.HYPERLINK, is_external=True))
 
-    def _note_reference(self, number: int) -> list[BaseOxmlElement]:
+    def _note_reference(self, number: int) -> Sequence[etree._Element]:
         """The first reference to a note makes the footnote; a later one shows its number with a NOTEREF field."""
         rstyle = self.styles.id("footnote reference")
         if number in self.notes_written:

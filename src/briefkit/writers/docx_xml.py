@@ -64,18 +64,22 @@ _SETTINGS_AFTER_FOOTNOTEPR = (
 )
 
 
-def set_child(parent: BaseOxmlElement, child: BaseOxmlElement, order: tuple[str, ...]) -> BaseOxmlElement:
-    """Put `child` in `parent` in schema order, replacing a child of the same tag (Word rejects misordered XML)."""
+def set_child(parent: etree._Element, child: etree._Element, order: tuple[str, ...]) -> etree._Element:
+    """Put `child` in `parent` in schema order, replacing a child of the same tag (Word rejects misordered XML).
+    Any lxml element will do as either: python-docx's `OxmlElement` makes plain ones for tags it has no class for."""
     tag = child.tag
     for old in parent.findall(tag):
         parent.remove(old)
     name = next(n for n in order if qn(n) == tag)
-    successors = order[order.index(name) + 1 :]
-    parent.insert_element_before(child, *successors)
+    successor = next((found for n in order[order.index(name) + 1 :] if (found := parent.find(qn(n))) is not None), None)
+    if successor is not None:
+        successor.addprevious(child)
+    else:
+        parent.append(child)
     return child
 
 
-def element(tag: str, **attrs: str) -> BaseOxmlElement:
+def element(tag: str, **attrs: str) -> etree._Element:
     """A `w:` element with `w:` attributes, e.g. element("w:shd", val="clear", fill="EDF1F6")."""
     el = OxmlElement(tag)
     for key, value in attrs.items():
@@ -83,7 +87,7 @@ def element(tag: str, **attrs: str) -> BaseOxmlElement:
     return el
 
 
-def _get_or_add(parent: BaseOxmlElement, tag: str, order: tuple[str, ...]) -> BaseOxmlElement:
+def _get_or_add(parent: BaseOxmlElement, tag: str, order: tuple[str, ...]) -> etree._Element:
     found = parent.find(qn(tag))
     return found if found is not None else set_child(parent, OxmlElement(tag), order)
 
@@ -108,7 +112,7 @@ def set_language(rpr: BaseOxmlElement, language: str) -> None:
     lang.set(qn("w:val"), language)
 
 
-def set_paragraph_property(ppr: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
+def set_paragraph_property(ppr: BaseOxmlElement, tag: str, **attrs: str) -> etree._Element:
     return set_child(ppr, element(tag, **attrs), _PPR_ORDER)
 
 
@@ -168,7 +172,7 @@ def footnote_reference_run(note_id: int, rstyle: str) -> CT_R:
     return r
 
 
-def hyperlink(r_id: str | None = None, anchor: str | None = None) -> BaseOxmlElement:
+def hyperlink(r_id: str | None = None, anchor: str | None = None) -> etree._Element:
     """A `w:hyperlink` to an external target (relationship id) or to a bookmark in the document."""
     link = OxmlElement("w:hyperlink")
     if r_id:
@@ -179,11 +183,11 @@ def hyperlink(r_id: str | None = None, anchor: str | None = None) -> BaseOxmlEle
     return link
 
 
-def bookmark_start(name: str, bookmark_id: int) -> BaseOxmlElement:
+def bookmark_start(name: str, bookmark_id: int) -> etree._Element:
     return element("w:bookmarkStart", id=str(bookmark_id), name=name)
 
 
-def bookmark_end(bookmark_id: int) -> BaseOxmlElement:
+def bookmark_end(bookmark_id: int) -> etree._Element:
     return element("w:bookmarkEnd", id=str(bookmark_id))
 
 
@@ -399,7 +403,7 @@ def footnotes_part(document_part: DocumentPart) -> FootnotesPart:
     part = find_footnotes_part(document_part)
     if part is not None:
         return part
-    part = FootnotesPart.default(document_part.package)  # type: ignore[arg-type]
+    part = FootnotesPart.default(document_part.package)
     document_part.relate_to(part, RT.FOOTNOTES)
     settings = document_part.settings.element
     if settings.find(qn("w:footnotePr")) is None:

@@ -45,7 +45,7 @@ def put_in_place(document: Any, late: dict[bytes, ChartImage]) -> None:
         for box in page._page_box.descendants():
             placeholder = getattr(box, "replacement", None)
             source = _source(placeholder, SVGImage)
-            if source is None or source not in late:
+            if placeholder is None or source is None or source not in late:
                 continue
             if source not in charts:
                 tree = ElementTree.fromstring(late[source].draw("svg"))

@@ -37,8 +37,8 @@ def repeats_avoided() -> Iterator[None]:
             hit = refs[id(pdf)] = (pdf, count, made_refs.fget(pdf))
         return hit[2]
 
-    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
+    pydyf.PDF.page_references = property(page_references)
     try:
         yield
     finally:
-        pydyf.PDF.page_references = made_refs  # type: ignore[method-assign]
+        pydyf.PDF.page_references = made_refs

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION, XL_TICK_MARK
+from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Pt
 
@@ -33,7 +34,7 @@ def fill_chart_slide(slide: PptxSlide, page: Page, ctx: Context) -> None:
     chart_rect, text_rect = chart_split(rect) if page.bullets else (rect, None)
     _add_chart(slide, figure, chart_rect, ctx)
     if text_rect is not None:
-        box = slide.shapes.add_textbox(text_rect.x, text_rect.y, text_rect.w, text_rect.h)
+        box = slide.shapes.add_textbox(*px.emu(text_rect.x, text_rect.y, text_rect.w, text_rect.h))
         box.name = "Key points"
         write_bullets(box.text_frame, replace(page, kind="bullets"), ctx)
 
@@ -101,7 +102,10 @@ def _add_chart(slide: PptxSlide, figure: Figure, rect: Rect, ctx: Context) -> No
     chart_data.categories = labels.names
     for series in data.series:
         chart_data.add_series(series.name, series.values)
-    frame = slide.shapes.add_chart(_chart_type(data), rect.x, rect.y, rect.w, rect.h, chart_data)
+    # python-pptx 1.0 annotates add_chart as taking its deprecated ChartData subclass and returning the Chart;
+    # it takes any chart data and returns the graphic frame holding the chart.
+    x, y, cx, cy = px.emu(rect.x, rect.y, rect.w, rect.h)
+    frame = cast(GraphicFrame, slide.shapes.add_chart(_chart_type(data), x, y, cx, cy, chart_data))  # type: ignore[arg-type]
     frame.name = f"Figure {figure.number}" if figure.number else "Figure"
     px.unsigned_axis_ids(frame.chart)
     px.set_alt_text(frame, figure.alt)

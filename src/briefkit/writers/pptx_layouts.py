@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.presentation import Presentation as PresentationType
-from pptx.shapes.autoshape import Shape
+from pptx.shapes.placeholder import LayoutPlaceholder
 from pptx.slide import SlideLayout
 
 from briefkit.document.model import Meta
@@ -23,7 +23,7 @@ from briefkit.errors import TemplateError
 from briefkit.theme.model import DEFAULT_LAYOUTS, Theme
 from briefkit.theme.stamp import follow_theme
 from briefkit.writers import pptx_xml as px
-from briefkit.writers.pptx_geometry import INCH, TEXT_INSETS, Rect, TitleGeometry
+from briefkit.writers.pptx_geometry import INCH, SLIDE_HEIGHT, SLIDE_WIDTH, TEXT_INSETS, Rect, TitleGeometry
 from briefkit.writers.pptx_lines import lines_height, source_lines
 from briefkit.writers.pptx_master import master_pptx_bytes
 
@@ -59,12 +59,12 @@ def resolve_layouts(prs: PresentationType, theme: Theme) -> dict[str, SlideLayou
     return {kind: by_name[name] for kind, name in wanted.items()}
 
 
-def title_placeholder(layout: SlideLayout) -> Shape | None:
-    return next((ph for ph in layout.placeholders if ph.placeholder_format.idx == 0), None)
+def title_placeholder(layout: SlideLayout) -> LayoutPlaceholder | None:
+    return next((ph for ph in layout.placeholders if ph.placeholder_format.idx == 0), None)  # type: ignore[misc]  # python-pptx 1.0 types LayoutPlaceholders.__iter__ as an attribute
 
 
-def placeholder_of(layout: SlideLayout, *kinds: PP_PLACEHOLDER) -> Shape | None:
-    return next((ph for ph in layout.placeholders
+def placeholder_of(layout: SlideLayout, *kinds: PP_PLACEHOLDER) -> LayoutPlaceholder | None:
+    return next((ph for ph in layout.placeholders  # type: ignore[misc]  # python-pptx 1.0 types LayoutPlaceholders.__iter__ as an attribute
                  if ph.placeholder_format.type in kinds and ph.placeholder_format.idx != 0), None)
 
 
@@ -77,7 +77,7 @@ def _remembered(method: Callable[..., _T]) -> Callable[..., _T]:
         key = (method.__name__, *args)
         if key not in ctx.geometry:
             ctx.geometry[key] = method(ctx, *args)
-        return ctx.geometry[key]  # type: ignore[no-any-return]
+        return ctx.geometry[key]
 
     return remembered
 
@@ -98,11 +98,11 @@ class Context:
 
     @property
     def width(self) -> int:
-        return int(self.prs.slide_width)
+        return int(self.prs.slide_width or SLIDE_WIDTH)  # python-pptx: None only for a file without p:sldSz
 
     @property
     def height(self) -> int:
-        return int(self.prs.slide_height)
+        return int(self.prs.slide_height or SLIDE_HEIGHT)
 
     @_remembered
     def title_rect(self, kind: str) -> Rect:

@@ -137,7 +137,7 @@ def _style_title_layout(prs: PresentationType, theme: Theme) -> None:
     layout = _layout_named(prs, DEFAULT_LAYOUTS["title"])
     px.hide_master_shapes(layout._element)
     px.add_rect(layout.shapes._spTree, "Title band", TITLE_BAND, "tx2")
-    for ph in layout.placeholders:
+    for ph in layout.placeholders:  # type: ignore[misc]  # python-pptx 1.0 types LayoutPlaceholders.__iter__ as an attribute
         kind = ph.placeholder_format.type
         if kind == PP_PLACEHOLDER.CENTER_TITLE:
             px.set_xfrm(ph._element, TITLE_TITLE)
@@ -156,7 +156,7 @@ def _style_section_layout(prs: PresentationType, theme: Theme) -> None:
     sp_tree = layout.shapes._spTree
     px.add_rect(sp_tree, "Section accent", SECTION_ACCENT, theme.colours.accent)
     px.add_rect(sp_tree, "Section background", _inches(0, 0, _WIDE, SLIDE_HEIGHT / INCH), "tx2")
-    for ph in layout.placeholders:
+    for ph in layout.placeholders:  # type: ignore[misc]  # python-pptx 1.0 types LayoutPlaceholders.__iter__ as an attribute
         kind = ph.placeholder_format.type
         if kind == PP_PLACEHOLDER.TITLE:
             px.set_xfrm(ph._element, SECTION_TITLE)

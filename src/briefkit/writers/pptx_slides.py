@@ -10,7 +10,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
-from pptx.util import Pt
+from pptx.util import Emu, Pt
 
 from briefkit.document.model import Slide
 from briefkit.fontchain import measured
@@ -61,6 +61,7 @@ def render_page(page: Page, number: int, ctx: Context) -> None:
 def _fill_title(slide: PptxSlide, page: Page, ctx: Context) -> None:
     """The title in the title placeholder (the slide's name for screen readers and the outline)."""
     shape = slide.shapes.title
+    assert shape is not None  # pptx_layouts refused a master whose layouts lack one
     master = ctx.layouts[page.kind].slide_master
     insets = px.inherited_insets(shape)
     start = px.inherited_size(shape, master, "titleStyle") or TITLE_SIZES[0]
@@ -78,9 +79,9 @@ def _fill_bullets(slide: PptxSlide, page: Page, ctx: Context) -> None:
     body = placeholder_of(ctx.layouts[page.kind], PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
     shape = _slide_placeholder(slide, body.placeholder_format.idx) if body is not None else None
     if shape is None:
-        shape = slide.shapes.add_textbox(rect.x, rect.y, rect.w, rect.h)
+        shape = slide.shapes.add_textbox(*px.emu(rect.x, rect.y, rect.w, rect.h))
         shape.name = "Bullets"
-    shape.left, shape.top, shape.width, shape.height = rect.x, rect.y, rect.w, rect.h
+    shape.left, shape.top, shape.width, shape.height = px.emu(rect.x, rect.y, rect.w, rect.h)
     write_bullets(shape.text_frame, page, ctx)
 
 
@@ -99,7 +100,7 @@ def _add_source_line(slide: PptxSlide, page: Page, ctx: Context) -> None:
     rect = ctx.source_rect(page.kind, page.slide.source_line)
     if rect is None:
         return
-    box = slide.shapes.add_textbox(rect.x, rect.y, rect.w, rect.h)
+    box = slide.shapes.add_textbox(*px.emu(rect.x, rect.y, rect.w, rect.h))
     box.name = "Sources"
     prepare(box.text_frame, TEXT_INSETS, MSO_ANCHOR.BOTTOM)
     line = Line(plain(page.slide.source_line), SOURCE_LINE_SIZE, colour=ctx.theme.colours.muted)
@@ -132,8 +133,9 @@ def _fill_title_slide(slide: PptxSlide, page: Page, ctx: Context) -> None:
     if page.box and page.slide.box is not None:
         _add_meeting_box(slide, geo.box, ctx, page.slide)
     if ctx.theme.logo:
-        picture = slide.shapes.add_picture(io.BytesIO(ctx.theme.logo), geo.logo.x, geo.logo.y, height=geo.logo.h)
-        picture.left = geo.logo.x - picture.width  # right-aligned, whatever the logo's proportions
+        picture = slide.shapes.add_picture(io.BytesIO(ctx.theme.logo), Emu(geo.logo.x), Emu(geo.logo.y),
+                                           height=Emu(geo.logo.h))
+        picture.left = Emu(geo.logo.x - picture.width)  # right-aligned, whatever the logo's proportions
         picture.name = "Logo"
         px.set_alt_text(picture, ctx.meta.label("logo", organisation=ctx.theme.organisation).strip() or "Logo")
     elif ctx.theme.organisation:
@@ -162,7 +164,7 @@ def _add_marking(slide: PptxSlide, at: Rect, ctx: Context) -> None:
     pad = int(0.14 * INCH)
     family = measured(ctx.theme, "body")
     width = int(textfit.text_width(ctx.meta.marking, MARKING_SIZE, family, bold=True) * PT) + 2 * pad + PT * 2
-    box = slide.shapes.add_textbox(at.x, at.y, min(width, ctx.width - at.x - int(0.3 * INCH)), at.h)
+    box = slide.shapes.add_textbox(*px.emu(at.x, at.y, min(width, ctx.width - at.x - int(0.3 * INCH)), at.h))
     box.name = "Marking"
     box.fill.solid()
     box.fill.fore_color.rgb = RGBColor.from_string(px.hex_colour(ctx.theme.colours.accent))
@@ -172,7 +174,7 @@ def _add_marking(slide: PptxSlide, at: Rect, ctx: Context) -> None:
 
 
 def _add_organisation(slide: PptxSlide, at: Rect, ctx: Context) -> None:
-    box = slide.shapes.add_textbox(at.x, at.y, at.w, at.h)
+    box = slide.shapes.add_textbox(*px.emu(at.x, at.y, at.w, at.h))
     box.name = "Organisation"
     prepare(box.text_frame, TEXT_INSETS, MSO_ANCHOR.BOTTOM)
     line = Line(plain(ctx.theme.organisation), 18, bold=True, colour=ctx.theme.colours.primary,
@@ -187,7 +189,7 @@ def _add_meeting_box(slide: PptxSlide, rect: Rect, ctx: Context, model: Slide) -
     width, _ = inner(rect, BOX_INSETS)
     text_h = textfit.text_height([to_para(line) for line in lines], width, measured(ctx.theme, "body"))
     height = min(rect.h, round(text_h * PT * 1.05) + BOX_INSETS[1] + BOX_INSETS[3])
-    box = slide.shapes.add_textbox(rect.x, rect.y, rect.w, height)
+    box = slide.shapes.add_textbox(*px.emu(rect.x, rect.y, rect.w, height))
     box.name = "Meeting"
     box.fill.solid()
     box.fill.fore_color.rgb = rgb(ctx.theme.colours.box)

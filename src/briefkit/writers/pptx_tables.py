@@ -30,7 +30,7 @@ def fill_table_slide(slide: PptxSlide, page: Page, ctx: Context) -> None:
     widths = column_widths(table, rect.w, page.size, family)
     rows = (table.header, *page.rows)
     heights = [row_height(r, widths, page.size, i == 0, family) for i, r in enumerate(rows)]
-    frame = slide.shapes.add_table(len(rows), len(widths), rect.x, rect.y, rect.w, sum(heights))
+    frame = slide.shapes.add_table(len(rows), len(widths), *px.emu(rect.x, rect.y, rect.w, sum(heights)))
     frame.name = f"Table {table.number}" if table.number else "Table"
     px.set_table_style(frame, NO_STYLE_NO_GRID)
     grid = frame.table

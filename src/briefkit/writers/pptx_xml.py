@@ -23,6 +23,7 @@ from pptx.shapes.base import BaseShape
 from pptx.slide import SlideMaster
 from pptx.table import _Cell
 from pptx.text.text import _Paragraph, _Run
+from pptx.util import Emu, Length
 
 _BULLET_TAGS = ("a:buClrTx", "a:buClr", "a:buSzTx", "a:buSzPct", "a:buSzPts", "a:buFontTx", "a:buFont",
                 "a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")
@@ -30,6 +31,20 @@ _AFTER_BULLETS = ("a:tabLst", "a:defRPr", "a:extLst")
 _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 _DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 _SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
+
+
+def required(parent: etree._Element, path: str) -> etree._Element:
+    """The element at `path` under `parent`, one the schema requires there (a shape's p:spPr, a theme's a:clrScheme):
+    missing, the part is not one python-pptx could have read, and saying which is better than an AttributeError."""
+    found = parent.find(path)
+    if found is None:
+        raise ValueError(f"{etree.QName(parent).localname} has no {path}")
+    return found
+
+
+def emu(*values: int) -> tuple[Length, ...]:
+    """EMU counts as the `Length`s python-pptx's shape methods declare (a Length is an int: the XML is the same)."""
+    return tuple(Emu(v) for v in values)
 
 
 def hex_colour(colour: str) -> str:
@@ -48,7 +63,9 @@ def set_alt_text(shape: BaseShape, text: str) -> None:
 def remove_shape(shape: BaseShape) -> None:
     """Drop a shape, e.g. a placeholder the slide leaves empty (it would show 'Click to add text')."""
     element = shape._element
-    element.getparent().remove(element)
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
 
 
 def add_rect(sp_tree: etree._Element, name: str, box: tuple[int, int, int, int], fill: str) -> None:
@@ -56,7 +73,8 @@ def add_rect(sp_tree: etree._Element, name: str, box: tuple[int, int, int, int],
 
     `fill` is a theme colour name (tx2, accent1) or a '#RRGGBB' colour.
     """
-    ids = [int(v) for v in sp_tree.xpath(".//p:cNvPr/@id")]
+    found = sp_tree.xpath(".//p:cNvPr/@id")
+    ids = [int(str(v)) for v in found] if isinstance(found, list) else []
     x, y, cx, cy = box
     colour = (f'<a:srgbClr val="{hex_colour(fill)}"/>' if fill.startswith("#")
               else f'<a:schemeClr val="{fill}"/>')
@@ -73,7 +91,7 @@ def add_rect(sp_tree: etree._Element, name: str, box: tuple[int, int, int, int],
 
 def set_xfrm(element: etree._Element, box: tuple[int, int, int, int]) -> None:
     """Give a master or layout shape its own position (a layout placeholder without one inherits the master's)."""
-    sp_pr = element.find(qn("p:spPr"))
+    sp_pr = required(element, qn("p:spPr"))
     xfrm = sp_pr.find(qn("a:xfrm"))
     if xfrm is None:
         xfrm = etree.SubElement(sp_pr, qn("a:xfrm"))
@@ -87,8 +105,9 @@ def set_xfrm(element: etree._Element, box: tuple[int, int, int, int]) -> None:
 
 def clear_xfrm(element: etree._Element) -> None:
     """Remove a layout placeholder's own position, so it inherits the master's."""
-    for xfrm in element.findall(f"{qn('p:spPr')}/{qn('a:xfrm')}"):
-        xfrm.getparent().remove(xfrm)
+    for sp_pr in element.findall(qn("p:spPr")):
+        for xfrm in sp_pr.findall(qn("a:xfrm")):
+            sp_pr.remove(xfrm)
 
 
 # ---------------------------------------------------------------- text
@@ -180,10 +199,10 @@ def edit_xml_part(part: Part, edit: Callable[[etree._Element], None]) -> None:
 
 def set_colour_scheme(theme: etree._Element, name: str, colours: dict[str, str]) -> None:
     """Theme colours by slot (dk1, lt1, dk2, lt2, accent1..6, hlink, folHlink) as '#RRGGBB'."""
-    scheme = theme.find(f".//{qn('a:clrScheme')}")
+    scheme = required(theme, f".//{qn('a:clrScheme')}")
     scheme.set("name", name)
     for slot, colour in colours.items():
-        holder = scheme.find(qn(f"a:{slot}"))
+        holder = required(scheme, qn(f"a:{slot}"))
         for child in list(holder):
             holder.remove(child)
         etree.SubElement(holder, qn("a:srgbClr"), val=hex_colour(colour))
@@ -191,10 +210,10 @@ def set_colour_scheme(theme: etree._Element, name: str, colours: dict[str, str])
 
 def set_font_scheme(theme: etree._Element, name: str, major: str, minor: str) -> None:
     """The heading (major) and body (minor) Latin typefaces every '+mj-lt' / '+mn-lt' resolves to."""
-    scheme = theme.find(f".//{qn('a:fontScheme')}")
+    scheme = required(theme, f".//{qn('a:fontScheme')}")
     scheme.set("name", name)
-    scheme.find(f"{qn('a:majorFont')}/{qn('a:latin')}").set("typeface", major)
-    scheme.find(f"{qn('a:minorFont')}/{qn('a:latin')}").set("typeface", minor)
+    required(scheme, f"{qn('a:majorFont')}/{qn('a:latin')}").set("typeface", major)
+    required(scheme, f"{qn('a:minorFont')}/{qn('a:latin')}").set("typeface", minor)
     theme.set("name", name)
 
 
@@ -256,7 +275,7 @@ _INSET_DEFAULTS = {"lIns": 91440, "tIns": 45720, "rIns": 91440, "bIns": 45720}
 
 def _chain(shape: BaseShape) -> list[etree._Element]:
     """The shape's element, then its layout's and its master's placeholder (PowerPoint's inheritance order)."""
-    chain = [shape._element]
+    chain: list[etree._Element] = [shape._element]
     base = getattr(shape, "_base_placeholder", None)
     while base is not None:
         chain.append(base._element)
@@ -270,8 +289,9 @@ def inherited_insets(shape: BaseShape) -> tuple[int, int, int, int]:
     for element in _chain(shape):
         body_pr = element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
         for name in _INSET_DEFAULTS:
-            if body_pr is not None and name not in found and body_pr.get(name) is not None:
-                found[name] = int(body_pr.get(name))
+            value = body_pr.get(name) if body_pr is not None else None
+            if value is not None and name not in found:
+                found[name] = int(value)
     values = {**_INSET_DEFAULTS, **found}
     return values["lIns"], values["tIns"], values["rIns"], values["bIns"]
 
@@ -283,8 +303,9 @@ def inherited_size(shape: BaseShape, master: SlideMaster, style: str) -> float |
     levels.append(master._element.find(f"{qn('p:txStyles')}/{qn('p:' + style)}/{qn('a:lvl1pPr')}"))
     for level in levels:
         def_rpr = level.find(qn("a:defRPr")) if level is not None else None
-        if def_rpr is not None and def_rpr.get("sz"):
-            return int(def_rpr.get("sz")) / 100
+        size = def_rpr.get("sz") if def_rpr is not None else None
+        if size:
+            return int(size) / 100
     return None
 
 
@@ -292,17 +313,20 @@ def inherited_size(shape: BaseShape, master: SlideMaster, style: str) -> float |
 
 def set_slide_size(prs: Presentation, width: int, height: int) -> None:
     """A custom size (the 4:3 'screen4x3' type would contradict 16:9 numbers)."""
-    prs.slide_width, prs.slide_height = width, height
-    prs._element.sldSz.attrib.pop("type", None)
+    prs.slide_width, prs.slide_height = Emu(width), Emu(height)
+    sld_sz = prs._element.sldSz
+    if sld_sz is not None and "type" in sld_sz.attrib:
+        del sld_sz.attrib["type"]
 
 
 def scale_x(root: etree._Element, factor: float) -> None:
     """Stretch every shape's horizontal position and width (a 4:3 layout made 16:9)."""
     for off in root.iter(qn("a:off")):
-        off.set("x", str(round(int(off.get("x")) * factor)))
+        off.set("x", str(round(int(off.get("x", "0")) * factor)))
     for ext in root.iter(qn("a:ext")):
-        if ext.get("cx") is not None:
-            ext.set("cx", str(round(int(ext.get("cx")) * factor)))
+        cx = ext.get("cx")
+        if cx is not None:
+            ext.set("cx", str(round(int(cx) * factor)))
 
 
 def hide_master_shapes(layout_element: etree._Element) -> None:
@@ -331,8 +355,7 @@ def style_level(level: etree._Element, size_pt: float, colour: str, bold: bool |
 def set_placeholder_style(element: etree._Element, size_pt: float, colour: str, bold: bool | None = None,
                           align: str = "l", anchor: str | None = None) -> None:
     """Give a layout placeholder its own first-level text style (and vertical anchor), no bullet."""
-    tx_body = element.find(qn("p:txBody"))
-    lst = tx_body.find(qn("a:lstStyle"))
+    lst = required(element, f"{qn('p:txBody')}/{qn('a:lstStyle')}")
     for child in list(lst):
         lst.remove(child)
     level = etree.SubElement(lst, qn("a:lvl1pPr"), marL="0", indent="0")
@@ -344,7 +367,7 @@ def set_placeholder_style(element: etree._Element, size_pt: float, colour: str, 
 def set_body(element: etree._Element, anchor: str | None = None, insets: tuple[int, int, int, int] | None = None,
              autofit: bool | None = None) -> None:
     """The text body's anchor (t, ctr, b), insets (EMU) and shrink-on-overflow of a master or layout shape."""
-    body_pr = element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
+    body_pr = required(element, f"{qn('p:txBody')}/{qn('a:bodyPr')}")
     if anchor:
         body_pr.set("anchor", anchor)
     if insets:

@@ -38,15 +38,15 @@ def measured_note_by_note() -> Iterator[None]:
 
     stock_area, stock_init = LayoutContext._update_footnote_area, LayoutContext.__init__
     if area:
-        LayoutContext._update_footnote_area = _update_footnote_area  # type: ignore[method-assign]
+        LayoutContext._update_footnote_area = _update_footnote_area
     if waiting:
-        LayoutContext.__init__ = _init  # type: ignore[method-assign]
+        LayoutContext.__init__ = _init
     _STOCK.update(area=stock_area, init=stock_init)
     try:
         yield
     finally:
-        LayoutContext._update_footnote_area = stock_area  # type: ignore[method-assign]
-        LayoutContext.__init__ = stock_init  # type: ignore[method-assign]
+        LayoutContext._update_footnote_area = stock_area
+        LayoutContext.__init__ = stock_init
 
 
 _STOCK: dict[str, Any] = {}  # WeasyPrint's own methods, while replaced
@@ -57,7 +57,7 @@ def _init(context: Any, *args: Any, **kwargs: Any) -> None:
     context.footnotes = _WaitingNotes()
 
 
-class _WaitingNotes(list):  # type: ignore[type-arg]
+class _WaitingNotes(list):
     """WeasyPrint's list of the notes not yet on a page, answering `in` from a count of each note.
 
     For every box of every line laid out, WeasyPrint asks whether the box is a waiting note; on a plain list each
