@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 if TYPE_CHECKING:
     from briefkit.factbase.dates import PartialDate
+    from briefkit.factbase.model import FactBase
+    from briefkit.news import Since
 
 
 def _stopped_early(signum: int, frame: object) -> None:
@@ -241,7 +243,7 @@ def check(
     _run(job)
 
 
-def _judgment_warnings(fb, as_of: str | None, max_age: int) -> int:
+def _judgment_warnings(fb: FactBase, as_of: str | None, max_age: int) -> int:
     """Warnings about the evidence behind each key judgment standing on the as-of date
     (`confidence.judgment_warnings`): printed, not fatal. Returns how many."""
     import datetime
@@ -364,7 +366,7 @@ def build_cmd(
     _run(job)
 
 
-def _since(text: str | None, as_of: str | None):
+def _since(text: str | None, as_of: str | None) -> Since | None:
     from briefkit.news import check_since, resolve_since
 
     if text is None:

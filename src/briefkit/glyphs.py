@@ -95,7 +95,7 @@ def missing(chars: Iterable[str], theme: Theme) -> set[str]:
 def check_glyphs(files: Iterable[Path], theme: Theme, theme_name: str = "theme.yaml") -> None:
     """Raise one located problem per line that holds a character no font of the theme's chain draws."""
     files = list(dict.fromkeys(files))
-    raw = set()
+    raw: set[str] = set()
     for path in files:  # the files' characters as they are, first: a tenth of the time of parsing them
         raw.update(_read(path) or "")
     if not missing(raw, theme):

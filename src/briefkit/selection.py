@@ -6,13 +6,17 @@ Everything decided here is decided once for all formats, so the DOCX, PDF and PP
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from briefkit.audience import Audience
 from briefkit.errors import BuildError, Problem
 from briefkit.factbase.model import FactBase
 from briefkit.factbase.schema import ChartSpec, Conflict, Fact, Point, Section, TableSpec
 from briefkit.meeting import Meeting
+
+P = TypeVar("P", bound=Point)
 
 
 @dataclass(frozen=True)
@@ -319,7 +323,7 @@ def _take(items: list, left: int | None) -> tuple[list, int | None]:
     return items[:left], max(0, left - len(items))
 
 
-def _rank(points: list[Point], focus: set[str]) -> list[Point]:
+def _rank(points: Sequence[P], focus: set[str]) -> list[P]:
     """Points about the meeting's topics first, then by weight; otherwise the fact base's order."""
     indexed = list(enumerate(points))
     indexed.sort(key=lambda ip: (not (focus & set(ip[1].topics)) if focus else False, ip[1].weight, ip[0]))
@@ -340,7 +344,8 @@ def check_as_of(full: FactBase, known: FactBase, audience: Audience, meeting: Me
     if any(items for part, items in said.items() if part in audience.parts):
         return
     a = full.analysis
-    points = {"bottom_line": a.bottom_line, "judgments": a.judgments, "talking_points": a.talking_points}
+    points: dict[str, Sequence[Point]] = {"bottom_line": a.bottom_line, "judgments": a.judgments,
+                                          "talking_points": a.talking_points}
     dates = [max(_known_from(full, full.facts[f]) for f in p.facts)
              for part, items in points.items() if part in audience.parts for p in items]
     if "sections" in audience.parts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -249,7 +249,7 @@ def _shared_bars(spec: Any, ds: Any, o: Origins) -> list[Problem]:
 def _check_analysis(fb: FactBase, o: Origins) -> list[Problem]:
     out = []
     a = fb.analysis
-    groups: list[tuple[str, list[Point]]] = [
+    groups: list[tuple[str, Sequence[Point]]] = [
         ("bottom_line", a.bottom_line), ("judgments", a.judgments),
         ("talking_points", a.talking_points), ("indicators", a.indicators),
     ]

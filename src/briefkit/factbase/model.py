@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from briefkit.factbase.dates import PartialDate
 from briefkit.factbase.schema import Analysis, Conflict, Dataset, Fact, FactbaseInfo, Figures, Point, Source
+
+P = TypeVar("P", bound=Point)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class FactBase:
             records = [r for r in ds.records if all(f in facts for f in _record_facts(r))]
             datasets[name] = ds.model_copy(update={"records": records})
 
-        def keep(points: list[Point]) -> list[Point]:
+        def keep(points: Sequence[P]) -> list[P]:
             return [p for p in points if all(f in facts for f in p.facts)]
 
         a = self.analysis

@@ -74,7 +74,7 @@ def _box(box: Box) -> str:
         if isinstance(block, BulletList):
             inner.append("<ul>" + "".join(f"<li>{_inlines(i)}</li>" for i in block.items) + "</ul>")
         elif hasattr(block, "inlines"):
-            inner.append(f"<p>{_inlines(block.inlines)}</p>")  # type: ignore[union-attr]
+            inner.append(f"<p>{_inlines(block.inlines)}</p>")
     title = f'<p class="box-title">{escape(box.title)}</p>' if box.title else ""
     return f'<aside class="box">{title}{"".join(inner)}</aside>'
 

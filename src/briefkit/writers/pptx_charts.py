@@ -60,7 +60,7 @@ class _CategoryLabels:
     width: int = int(2.2 * INCH)  # EMU the names are wrapped to beside horizontal bars
 
 
-def _chart_categories(data: ChartData, chart_width: int, chart_height: int, family: str) -> _CategoryLabels:
+def _chart_categories(data: ChartData, chart_width: int, chart_height: int, family: textfit.Family) -> _CategoryLabels:
     """Category names wrapped to their slot, at a size that lets their longest word fit (as the drawn charts
     do); single words such as years are never broken: a long run of them shows every 2nd, 5th or 10th.
     Beside horizontal bars a name must also fit the height of its row, or it runs into the next one.
@@ -90,7 +90,7 @@ def _chart_categories(data: ChartData, chart_width: int, chart_height: int, fami
     return _CategoryLabels(["\n".join(_wrap_name(n, slot, size, family)) for n in names], size, 1)
 
 
-def _wrap_name(name: str, width: float, size: float, family: str) -> list[str]:
+def _wrap_name(name: str, width: float, size: float, family: textfit.Family) -> list[str]:
     return [line for part in name.split("\n") for line in textfit.wrap(part, width, size, family)]
 
 

@@ -65,7 +65,7 @@ def inner(rect: Rect, insets: tuple[int, int, int, int]) -> tuple[float, float]:
     return (rect.w - left - right) / PT, (rect.h - top - bottom) / PT
 
 
-def fits(lines: list[Line], rect: Rect, insets: tuple[int, int, int, int], family: str) -> bool:
+def fits(lines: list[Line], rect: Rect, insets: tuple[int, int, int, int], family: textfit.Family) -> bool:
     width, height = inner(rect, insets)
     return textfit.fits([to_para(line) for line in lines], width, height, family)
 

@@ -126,7 +126,7 @@ def _best_split(sizes: tuple[float, ...], split: Callable[[float], list[_T]]) ->
 
 
 def _split_lines(lines: list[Line], bullets: tuple[tuple[Inline, ...], ...], rect: Rect,
-                 family: str) -> list[tuple[tuple[Inline, ...], ...]]:
+                 family: textfit.Family) -> list[tuple[tuple[Inline, ...], ...]]:
     """Bullets in chunks that fit the box; a bullet too long for a whole slide is cut between its lines."""
     width, height = inner(rect, TEXT_INSETS)
     paras = [replace(to_para(line), tag=i) for i, line in enumerate(lines)]
@@ -165,7 +165,7 @@ def _cell_width(column: int | float) -> float:
 
 
 @functools.lru_cache(maxsize=32)
-def column_widths(table: Table, total: int, size: float, family: str) -> tuple[int, ...]:
+def column_widths(table: Table, total: int, size: float, family: textfit.Family) -> tuple[int, ...]:
     """The table's relative widths, widened where a column's longest word would not fit (a year must not
     break as '201/6'), the room taken from the columns with the most to spare. Kept per table and size: every
     slide of a long table asks again, and measuring all its rows each time made a deck quadratic in rows."""
@@ -187,7 +187,7 @@ def column_widths(table: Table, total: int, size: float, family: str) -> tuple[i
     return tuple(result)
 
 
-def row_height(cells: tuple[str, ...], widths: tuple[int, ...], size: float, bold: bool, family: str) -> int:
+def row_height(cells: tuple[str, ...], widths: tuple[int, ...], size: float, bold: bool, family: textfit.Family) -> int:
     """The row's height: its tallest cell, measured, plus the cell margins."""
     lines = max((len(textfit.wrap(text, _cell_width(w), size, family, bold))
                  for text, w in zip(cells, widths, strict=True)), default=1)
@@ -211,7 +211,7 @@ def _table_pages(slide: Slide, frames: Frames) -> list[Page]:
                  rows=table.rows[a:b], first=i == 0) for i, (a, b) in enumerate(spans)]
 
 
-def _table_heights(table: Table, widths: tuple[int, ...], size: float, family: str) -> list[int]:
+def _table_heights(table: Table, widths: tuple[int, ...], size: float, family: textfit.Family) -> list[int]:
     """Header first, then each row."""
     return [row_height(table.header, widths, size, True, family)] + [
         row_height(row, widths, size, False, family) for row in table.rows]

@@ -17,6 +17,7 @@ import copy
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from lxml import etree
 
 from briefkit.fontchain import FontChain
 from briefkit.scripts import COMPLEX, EAST_ASIAN, language, needs_marking, runs, starts_rtl
@@ -68,7 +69,7 @@ def _table_styles(word: WordDocument) -> set[str]:
     return ids
 
 
-def _paragraph(paragraph: BaseOxmlElement, chain: FontChain, document_language: str, cells: set[str]) -> None:
+def _paragraph(paragraph: etree._Element, chain: FontChain, document_language: str, cells: set[str]) -> None:
     texts = [t.text or "" for t in paragraph.iter(qn("w:t"))]
     whole = "".join(texts)
     if not needs_marking(whole):
@@ -92,25 +93,27 @@ def _paragraph(paragraph: BaseOxmlElement, chain: FontChain, document_language: 
                 _mark(run, script, text, chain, document_language)
 
 
-def _split(run: BaseOxmlElement, text: str, chain: FontChain, document_language: str) -> None:
+def _split(run: etree._Element, text: str, chain: FontChain, document_language: str) -> None:
     """Replace `run` (properties and one text) by one run per script."""
     parts = runs(text)
     if len(parts) == 1:
         _mark(run, parts[0][0], text, chain, document_language)
         return
     parent = run.getparent()
+    assert parent is not None  # a run stands in a paragraph
     at = parent.index(run)
     parent.remove(run)
     for offset, (script, piece) in enumerate(parts):
         new = copy.deepcopy(run)
         t = new.find(qn("w:t"))
+        assert t is not None  # the run's one text, copied
         t.text = piece
         t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         _mark(new, script, piece, chain, document_language)
         parent.insert(at + offset, new)
 
 
-def _mark(run: BaseOxmlElement, script: str, text: str, chain: FontChain, document_language: str) -> None:
+def _mark(run: etree._Element, script: str, text: str, chain: FontChain, document_language: str) -> None:
     if script not in EAST_ASIAN | COMPLEX:
         return
     rpr = run.find(qn("w:rPr"))
@@ -143,7 +146,7 @@ def _twin_styles(word: WordDocument) -> None:
         _twin(rpr)
 
 
-def _twin(rpr: BaseOxmlElement) -> None:
+def _twin(rpr: etree._Element) -> None:
     for latin, twin in _TWINS:
         found = rpr.find(qn(latin))
         if found is not None and rpr.find(qn(twin)) is None:

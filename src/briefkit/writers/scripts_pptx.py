@@ -57,11 +57,14 @@ def _paragraph(paragraph: etree._Element, chain: FontChain, deck_language: str) 
             continue
         parts = runs(t.text or "")
         parent = run.getparent()
+        assert parent is not None  # a run stands in a paragraph
         at = parent.index(run)
         parent.remove(run)
         for offset, (script, piece) in enumerate(parts):
             new = copy.deepcopy(run)
-            new.find(qn("a:t")).text = piece
+            text = new.find(qn("a:t"))
+            assert text is not None  # the run's one text, copied
+            text.text = piece
             _mark(new, script, piece, chain, deck_language)
             parent.insert(at + offset, new)
 
