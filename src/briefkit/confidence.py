@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from briefkit.factbase.model import FactBase
     from briefkit.factbase.schema import Point
 
-LABELS = {
+LABELS = {  # the keys of the locale files' `judgment_*` labels (templates/default/locales/), in English
     "likelihood": "Likelihood",
     "confidence": "Confidence",
     "assumptions": "Assumes",
@@ -35,14 +35,24 @@ def stated(point: Point) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     likelihood = getattr(point, "likelihood", None)
     if likelihood:
-        out.append((LABELS["likelihood"], f"{likelihood} ({likelihood_range(likelihood)})."))
+        out.append((_label("likelihood"), f"{likelihood} ({likelihood_range(likelihood)})."))
     confidence = getattr(point, "confidence", None)
     if confidence is not None:
-        out.append((LABELS["confidence"], f"{confidence.level}. {_sentence(confidence.reason)}"))
+        out.append((_label("confidence"), f"{confidence.level}. {_sentence(confidence.reason)}"))
     assumptions = getattr(point, "assumptions", None) or []
     if assumptions:
-        out.append((LABELS["assumptions"], "; ".join(a.rstrip(".") for a in assumptions) + "."))
+        out.append((_label("assumptions"), "; ".join(a.rstrip(".") for a in assumptions) + "."))
     return out
+
+
+def _label(key: str) -> str:
+    """The word for `key` in the brief's language (`labels.current()`), English where a locale lacks it."""
+    from briefkit.labels import current
+
+    try:
+        return current()[f"judgment_{key}"]
+    except KeyError:
+        return LABELS[key]
 
 
 def _sentence(text: str) -> str:
@@ -60,9 +70,9 @@ def brief_markdown(point: Point, reasons: bool = True) -> Markup:
     if not reasons:
         return Markup("".join(f" *{md_escape(label)}:* {md_escape(text)}" for label, text in short_form(point)))
     said = stated(point)
-    first = [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in said if label != LABELS["assumptions"]]
+    first = [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in said if label != _label("assumptions")]
     lines = [" ".join(first)] if first else []
-    lines += [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in said if label == LABELS["assumptions"]]
+    lines += [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in said if label == _label("assumptions")]
     return Markup("".join(f"\\\n   {line}" for line in lines))
 
 
@@ -80,10 +90,10 @@ def short_form(point: Point) -> list[tuple[str, str]]:
     out = []
     likelihood = getattr(point, "likelihood", None)
     if likelihood:
-        out.append((LABELS["likelihood"], f"{likelihood} ({likelihood_range(likelihood)})."))
+        out.append((_label("likelihood"), f"{likelihood} ({likelihood_range(likelihood)})."))
     confidence = getattr(point, "confidence", None)
     if confidence is not None:
-        out.append((LABELS["confidence"], f"{confidence.level}."))
+        out.append((_label("confidence"), f"{confidence.level}."))
     return out
 
 
