@@ -18,6 +18,7 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pypdf import PdfReader
 
+from briefkit.audience import load_audience
 from briefkit.charts import build_figure
 from briefkit.charts.timeline import plot_from_facts
 from briefkit.factbase import load_factbase
@@ -226,7 +227,8 @@ def test_examples_minimal_builds_for_every_audience_and_says_what_it_falls_back_
     notes = [line for line in r.out.splitlines() if "note: defence:" in line]
     assert notes == ["  note: defence: the fact base has none of the sections this audience asks for "
                      "(role:defence); it reads every section instead"]
-    assert "under the 6 to 14 the profile expects" in r.out  # a short brief is a warning, and it is published
+    low, high = load_audience(ROOT / "templates" / "audiences" / "analyst.yaml").limits.brief_pages
+    assert f"under the {low} to {high} the profile expects" in r.out  # a short brief is a warning, and published
     for audience in AUDIENCES:
         assert one(tmp_path / audience, "_brief.pdf").stat().st_size > 0
 
