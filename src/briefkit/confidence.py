@@ -29,18 +29,20 @@ LABELS = {  # the keys of the locale files' `judgment_*` labels (templates/defau
 DEFAULT_MAX_AGE_YEARS = 5  # `check --max-age`: a judgment whose newest fact is older than this is flagged
 
 
-def stated(point: Point) -> list[tuple[str, str]]:
+def stated(point: Point, reasons: bool = True) -> list[tuple[str, str]]:
     """(label, sentence) for what a judgment states beside its text, in reading order: likelihood, confidence,
-    assumptions. Empty for a point that states none (or is not a judgment)."""
+    assumptions. Without `reasons`, the short form: the likelihood and the confidence level only. Empty for a point
+    that states none (or is not a judgment)."""
     out: list[tuple[str, str]] = []
     likelihood = getattr(point, "likelihood", None)
     if likelihood:
         out.append((_label("likelihood"), f"{likelihood} ({likelihood_range(likelihood)})."))
     confidence = getattr(point, "confidence", None)
     if confidence is not None:
-        out.append((_label("confidence"), f"{confidence.level}. {_sentence(confidence.reason)}"))
+        why = f" {_sentence(confidence.reason)}" if reasons else ""
+        out.append((_label("confidence"), f"{confidence.level}.{why}"))
     assumptions = getattr(point, "assumptions", None) or []
-    if assumptions:
+    if assumptions and reasons:
         out.append((_label("assumptions"), "; ".join(a.rstrip(".") for a in assumptions) + "."))
     return out
 
@@ -69,10 +71,10 @@ def brief_markdown(point: Point, reasons: bool = True) -> Markup:
 
     if not reasons:
         return Markup("".join(f" *{md_escape(label)}:* {md_escape(text)}" for label, text in short_form(point)))
-    said = stated(point)
-    first = [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in said if label != _label("assumptions")]
-    lines = [" ".join(first)] if first else []
-    lines += [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in said if label == _label("assumptions")]
+    said = [f"*{md_escape(label)}:* {md_escape(text)}" for label, text in stated(point)]
+    assumes = 1 if getattr(point, "assumptions", None) else 0  # the last sentence, on a line of its own
+    first = said[: len(said) - assumes]
+    lines = ([" ".join(first)] if first else []) + said[len(said) - assumes:]
     return Markup("".join(f"\\\n   {line}" for line in lines))
 
 
@@ -87,14 +89,7 @@ def deck_markdown(point: Point) -> Markup:
 
 def short_form(point: Point) -> list[tuple[str, str]]:
     """(label, sentence) of the likelihood and the confidence level, without reasons or assumptions."""
-    out = []
-    likelihood = getattr(point, "likelihood", None)
-    if likelihood:
-        out.append((_label("likelihood"), f"{likelihood} ({likelihood_range(likelihood)})."))
-    confidence = getattr(point, "confidence", None)
-    if confidence is not None:
-        out.append((_label("confidence"), f"{confidence.level}."))
-    return out
+    return stated(point, reasons=False)
 
 
 def notes_text(points: Iterable[Point]) -> str:
