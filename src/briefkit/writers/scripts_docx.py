@@ -23,6 +23,7 @@ from briefkit.fontchain import FontChain
 from briefkit.scripts import COMPLEX, EAST_ASIAN, language, needs_marking, runs, starts_rtl
 from briefkit.theme.model import Theme
 from briefkit.writers.docx_xml import _PPR_ORDER, _RPR_ORDER, element, set_child
+from briefkit.writers.script_runs import split_run
 
 _TWINS = (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs"))  # a Latin property and its complex twin
 
@@ -99,18 +100,11 @@ def _split(run: etree._Element, text: str, chain: FontChain, document_language: 
     if len(parts) == 1:
         _mark(run, parts[0][0], text, chain, document_language)
         return
-    parent = run.getparent()
-    assert parent is not None  # a run stands in a paragraph
-    at = parent.index(run)
-    parent.remove(run)
-    for offset, (script, piece) in enumerate(parts):
-        new = copy.deepcopy(run)
-        t = new.find(qn("w:t"))
-        assert t is not None  # the run's one text, copied
-        t.text = piece
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    copies = split_run(run, [piece for _, piece in parts], qn("w:t"))
+    for new, (script, piece) in zip(copies, parts, strict=True):
+        for t in new.iterfind(qn("w:t")):  # the one text: its spaces at either end are the script's boundary
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         _mark(new, script, piece, chain, document_language)
-        parent.insert(at + offset, new)
 
 
 def _mark(run: etree._Element, script: str, text: str, chain: FontChain, document_language: str) -> None:

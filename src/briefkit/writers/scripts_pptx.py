@@ -9,8 +9,6 @@ east-Asian and complex-script fonts in their text properties, for their category
 
 from __future__ import annotations
 
-import copy
-
 from lxml import etree
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation
@@ -18,6 +16,7 @@ from pptx.presentation import Presentation
 from briefkit.fontchain import FontChain
 from briefkit.scripts import COMPLEX, EAST_ASIAN, language, needs_marking, runs, starts_rtl
 from briefkit.theme.model import Theme
+from briefkit.writers.script_runs import split_run
 
 # a:rPr's children in schema order; a:ea and a:cs come right after a:latin.
 _RPR_ORDER = ("ln", "noFill", "solidFill", "gradFill", "blipFill", "pattFill", "grpFill", "effectLst", "effectDag",
@@ -56,17 +55,8 @@ def _paragraph(paragraph: etree._Element, chain: FontChain, deck_language: str) 
         if t is None or not needs_marking(t.text or ""):
             continue
         parts = runs(t.text or "")
-        parent = run.getparent()
-        assert parent is not None  # a run stands in a paragraph
-        at = parent.index(run)
-        parent.remove(run)
-        for offset, (script, piece) in enumerate(parts):
-            new = copy.deepcopy(run)
-            text = new.find(qn("a:t"))
-            assert text is not None  # the run's one text, copied
-            text.text = piece
+        for new, (script, piece) in zip(split_run(run, [piece for _, piece in parts], qn("a:t")), parts, strict=True):
             _mark(new, script, piece, chain, deck_language)
-            parent.insert(at + offset, new)
 
 
 def _mark(run: etree._Element, script: str, text: str, chain: FontChain, deck_language: str) -> None:
